@@ -1,0 +1,105 @@
+"""Browser journeys: Playwright drives Debian's Chromium against the live server.
+
+Every journey fails on a request to another host, runs axe-core on every page it visits, and
+leaves 1366x768 screenshots in .ci/artifacts/.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1366, "height": 768}
+ARTIFACTS = settings.BASE_DIR / ".ci" / "artifacts"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Browser journeys need Chromium at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=path)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make are
+    # still synchronous, so Django's guard against ORM calls from async code does not apply.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """One browser tab on the live server that checks every page it is shown."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        self.other_host_requests: list[str] = []
+        self.screenshots = 0
+        page.on("request", self._record_request)
+        page.on("framenavigated", self._record_navigation)
+
+    def _record_request(self, request):
+        url = urlsplit(request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != urlsplit(self.base_url).netloc:
+            self.other_host_requests.append(request.url)
+
+    def _record_navigation(self, frame):
+        if frame == self.page.main_frame:
+            self.visited.append(urlsplit(frame.url).path)
+
+    def go(self, path: str):
+        self.page.goto(self.base_url + path)
+        self.check()
+
+    def check(self):
+        """Run axe-core on the page now shown and save a screenshot of it."""
+        self.page.wait_for_load_state()
+        results = Axe().run(self.page)
+        blocking = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+            + ", ".join(str(node["target"]) for node in violation["nodes"])
+            for violation in results.response["violations"]
+            if violation["impact"] in BLOCKING_IMPACTS
+        ]
+        assert blocking == [], f"accessibility violations on {self.page.url}"
+        self.checked.add(urlsplit(self.page.url).path)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.screenshots += 1
+        self.page.screenshot(path=ARTIFACTS / f"{self.name}-{self.screenshots:02d}.png")
+
+    def finish(self):
+        assert self.other_host_requests == [], "the browser was made to talk to another host"
+        unchecked = sorted(set(self.visited) - self.checked)
+        assert unchecked == [], "pages visited without an accessibility check"
+
+
+@pytest.fixture
+def journey(browser, live_server, transactional_db, request):
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    name = re.sub(r"[^\w-]+", "-", request.node.name)
+    journey = Journey(context.new_page(), live_server.url, name)
+    yield journey
+    context.close()
+    journey.finish()

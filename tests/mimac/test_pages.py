@@ -1,0 +1,32 @@
+import pytest
+from django.urls import reverse
+
+from tests.pages import assert_clean_page, html_errors, other_host_references, unlabelled_fields
+
+
+def test_sign_in_page_is_clean(client, db):
+    assert_clean_page(client.get(reverse("login")))
+
+
+def test_home_page_is_clean_and_has_a_skip_link(signed_in_client):
+    response = signed_in_client.get(reverse("home"))
+    assert_clean_page(response)
+    assert 'href="#main"' in response.text
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("es", "ltr"), ("ar", "rtl"), ("bn", "ltr")])
+def test_pages_declare_language_and_direction(client, db, language, direction):
+    response = client.get(reverse("login"), headers={"accept-language": language})
+    assert f'<html lang="{language}" dir="{direction}">' in response.text
+    stylesheet = "bootstrap.rtl.min.css" if direction == "rtl" else "bootstrap.min.css"
+    assert stylesheet in response.text
+
+
+def test_the_page_checks_catch_what_they_look_for():
+    page = (
+        '<link href="https://cdn.example.com/x.css"><img src="//cdn.example.com/a.png" alt="">'
+        '<a href="/local">x</a><input name="q"><label for="ok">OK</label><input id="ok"><p></div>'
+    )
+    assert other_host_references(page) == ["https://cdn.example.com/x.css", "//cdn.example.com/a.png"]
+    assert unlabelled_fields(page) == ["q"]
+    assert html_errors(page)

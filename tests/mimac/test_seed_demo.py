@@ -1,0 +1,29 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from mimac.management.commands.seed_demo import DEMO_PASSWORD
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db):
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
+
+
+def test_seed_demo_makes_the_demo_accounts_and_prints_them(db, capsys):
+    call_command("seed_demo", "--force")
+
+    output = capsys.readouterr().out
+    coordinator = get_user_model().objects.get(username="coordinator")
+    assert coordinator.check_password(DEMO_PASSWORD)
+    assert "coordinator" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_seed_demo_runs_once_and_then_leaves_the_data_alone(db, capsys):
+    call_command("seed_demo", "--force", "--password", "first-password-long")
+    call_command("seed_demo", "--force", "--password", "second-password-long")
+
+    assert "already loaded" in capsys.readouterr().out
+    assert get_user_model().objects.get(username="coordinator").check_password("first-password-long")

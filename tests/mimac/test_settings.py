@@ -1,0 +1,75 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+    "ALLOWED_HOSTS": "mimac.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://mimac.example.org",
+    "HTTPS": "1",
+    "BEHIND_PROXY": "1",
+}
+
+
+# Set by the browser tests for their own process; a server never has it.
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def manage(*args, **env):
+    """Run manage.py in a fresh process, as the server would start, with only these variables set."""
+    ignored = PRODUCTION.keys() | TEST_ONLY_VARIABLES
+    environment = {key: value for key, value in os.environ.items() if key not in ignored}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_local_defaults_fail_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://root@localhost/mimac"),
+        ("DATABASE_URL", "not a url"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("SESSION_IDLE_MINUTES", "ten"),
+        ("SESSION_IDLE_MINUTES", "0"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
+    result = manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.splitlines()[-1]
+
+
+def test_the_app_cannot_send_email():
+    result = manage(
+        "shell", "-c", "from django.core.mail import send_mail; send_mail('s', 'b', 'a@x.org', ['b@x.org'])"
+    )
+    assert "MailerDoesNotExist" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.stdout.splitlines()[-1] == "False"

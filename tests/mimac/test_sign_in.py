@@ -1,0 +1,50 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+from tests.url_catalogue import all_urls
+
+OPEN_TO_ANONYMOUS = {"login", "logout", "healthz"}
+SIGN_IN_REQUIRED = sorted(path for name, path in all_urls().items() if name not in OPEN_TO_ANONYMOUS)
+
+
+@pytest.mark.parametrize("path", SIGN_IN_REQUIRED)
+def test_every_other_url_sends_an_anonymous_visitor_to_sign_in(client, db, path):
+    for method in (client.get, client.post):
+        response = method(path)
+        assert response.status_code == 302, f"{method.__name__.upper()} {path}"
+        assert response["Location"].startswith(reverse("login") + "?next="), path
+
+
+def test_the_urls_open_to_anonymous_visitors_exist():
+    assert set(all_urls()) >= OPEN_TO_ANONYMOUS
+
+
+def test_member_signs_in_and_lands_on_home(client, user):
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Welcome, Morgan" in response.text
+
+
+def test_wrong_password_shows_one_error_that_does_not_say_which_part_was_wrong(client, user):
+    response = client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    wrong_user = client.post(reverse("login"), {"username": "nobody", "password": PASSWORD})
+
+    errors = response.context["form"].errors
+    assert list(errors) == ["__all__"]
+    assert len(errors["__all__"]) == 1
+    assert wrong_user.context["form"].errors == errors
+    assert "Please enter a correct username and password" in response.text
+    assert response.context["user"].is_anonymous
+
+
+def test_sign_out_ends_the_session(signed_in_client):
+    response = signed_in_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert signed_in_client.get(reverse("home")).status_code == 302
+
+
+def test_a_signed_in_member_going_to_sign_in_is_sent_home(signed_in_client):
+    response = signed_in_client.get(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "pickups",
     "recipients",
     "deliveries",
+    "mimac.admin_site.CoalitionAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,5 +1,6 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from mimac import views
 
@@ -8,5 +9,30 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set.html", success_url=reverse_lazy("password_set_done")
+        ),
+        name="password_set",
+    ),
+    path(
+        "accounts/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
+        name="password_set_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("chapters/<str:code>/members/", views.chapter_members, name="chapter_members"),
+    path("chapters/<str:code>/members/invite/", views.member_invite, name="member_invite"),
+    path("chapters/<str:code>/members/history/", views.member_history, name="member_history"),
+    path("chapters/<str:code>/settings/", views.chapter_settings, name="chapter_settings"),
+    path("chapters/<str:code>/hubs/", views.hub_list, name="hub_list"),
+    path("chapters/<str:code>/hubs/new/", views.hub_create, name="hub_create"),
+    path("hubs/<int:pk>/edit/", views.hub_edit, name="hub_edit"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/vouch/", views.member_vouch, name="member_vouch"),
+    path("members/<int:pk>/vouch-coordinator/", views.member_vouch_coordinator, name="member_vouch_coordinator"),
+    path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
+    path("admin/", admin.site.urls),
 ]

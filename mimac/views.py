@@ -1,9 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+
+from mimac import access, services
+from mimac.access import Action
+from mimac.forms import ChapterForm, HubForm, InviteForm, save_or_conflict
+from mimac.models import Hub, Membership, MembershipEvent, Vouch, VouchKind
 
 
 @login_not_required
@@ -20,4 +29,148 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "mimac/home.html", {})
+    memberships = request.user.memberships.active().select_related("chapter").order_by("chapter__name")
+    sections = [
+        {"membership": membership, "standing": access.standing(membership), "chapter": membership.chapter}
+        for membership in memberships
+    ]
+    return render(request, "mimac/home.html", {"sections": sections})
+
+
+def chapter_members(request, code):
+    chapter = access.get_chapter(request, code, Action.VIEW_MEMBERS)
+    memberships = chapter.memberships.select_related("user").order_by("-active", "user__first_name")
+    context = {
+        "chapter": chapter,
+        "memberships": memberships,
+        "may_manage": access.may(request.user, chapter, Action.MANAGE_MEMBERS),
+    }
+    return render(request, "mimac/chapter_members.html", context)
+
+
+def member_invite(request, code):
+    chapter = access.get_chapter(request, code, Action.MANAGE_MEMBERS)
+    form = InviteForm(request.POST or None)
+    if form.is_valid():
+        membership = services.invite_member(chapter=chapter, by=request.user, **form.cleaned_data)
+        link = services.issue_password_link(membership=membership, by=request.user)
+        return _password_link_page(request, membership, link)
+    return render(request, "mimac/member_invite.html", {"chapter": chapter, "form": form})
+
+
+@require_POST
+def member_password_link(request, pk):
+    membership = access.get_membership(request, pk, Action.MANAGE_MEMBERS)
+    if membership.user.has_usable_password():
+        # A coordinator may not take over an account that is already set up.
+        raise PermissionDenied
+    link = services.issue_password_link(membership=membership, by=request.user)
+    return _password_link_page(request, membership, link)
+
+
+def _password_link_page(request, membership, link):
+    context = {"membership": membership, "chapter": membership.chapter, "link": request.build_absolute_uri(link)}
+    response = render(request, "mimac/member_password_link.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def member_detail(request, pk):
+    membership = access.get_membership(request, pk, Action.VIEW_MEMBERS)
+    vouches = Prefetch("vouches", queryset=Vouch.objects.select_related("voucher"))
+    membership = Membership.objects.prefetch_related(vouches).select_related("chapter", "user").get(pk=membership.pk)
+    user, chapter = request.user, membership.chapter
+    context = {
+        "membership": membership,
+        "chapter": chapter,
+        "trust_vouchers": membership.vouchers(VouchKind.TRUST),
+        "coordinator_vouchers": membership.vouchers(VouchKind.COORDINATOR),
+        "events": membership.events.select_related("actor"),
+        "trust_refusal": membership.vouch_refusal(user, VouchKind.TRUST),
+        "coordinator_refusal": membership.vouch_refusal(user, VouchKind.COORDINATOR),
+        "may_manage": access.may(user, chapter, Action.MANAGE_MEMBERS),
+    }
+    return render(request, "mimac/member_detail.html", context)
+
+
+@require_POST
+def member_vouch(request, pk):
+    return _vouch(request, pk, VouchKind.TRUST, Action.VOUCH)
+
+
+@require_POST
+def member_vouch_coordinator(request, pk):
+    return _vouch(request, pk, VouchKind.COORDINATOR, Action.VOUCH_COORDINATOR)
+
+
+def _vouch(request, pk, kind, action):
+    membership = access.get_membership(request, pk, action)
+    try:
+        membership.vouch(by=request.user, kind=kind)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your vouch for %(name)s is recorded.") % {"name": membership.user.first_name})
+    return redirect("member_detail", pk=membership.pk)
+
+
+@require_POST
+def member_deactivate(request, pk):
+    membership = access.get_membership(request, pk, Action.MANAGE_MEMBERS)
+    if membership.active:
+        membership.deactivate(by=request.user)
+        messages.success(request, _("%(name)s can no longer sign in to this chapter.") % {"name": membership.user})
+    return redirect("member_detail", pk=membership.pk)
+
+
+def chapter_settings(request, code):
+    chapter = access.get_chapter(request, code, Action.EDIT_CHAPTER)
+    form = ChapterForm(request.POST or None, instance=chapter)
+    conflict = None
+    if form.is_valid():
+        saved, conflict = save_or_conflict(form)
+        if saved:
+            messages.success(request, _("Chapter settings saved."))
+            return redirect("chapter_settings", code=chapter.code)
+        form = conflict.form
+    return render(request, "mimac/chapter_settings.html", {"chapter": chapter, "form": form, "conflict": conflict})
+
+
+def hub_list(request, code):
+    chapter = access.get_chapter(request, code, Action.VIEW_CHAPTER)
+    context = {
+        "chapter": chapter,
+        "hubs": chapter.hubs.all(),
+        "may_edit": access.may(request.user, chapter, Action.EDIT_CHAPTER),
+    }
+    return render(request, "mimac/hub_list.html", context)
+
+
+def hub_create(request, code):
+    chapter = access.get_chapter(request, code, Action.EDIT_CHAPTER)
+    form = HubForm(request.POST or None, instance=Hub(chapter=chapter))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Hub added."))
+        return redirect("hub_list", code=chapter.code)
+    return render(request, "mimac/hub_form.html", {"chapter": chapter, "form": form})
+
+
+def hub_edit(request, pk):
+    hub = access.get_hub(request, pk, Action.EDIT_CHAPTER)
+    form = HubForm(request.POST or None, instance=hub)
+    conflict = None
+    if form.is_valid():
+        saved, conflict = save_or_conflict(form)
+        if saved:
+            messages.success(request, _("Hub saved."))
+            return redirect("hub_list", code=hub.chapter.code)
+        form = conflict.form
+    return render(request, "mimac/hub_form.html", {"chapter": hub.chapter, "form": form, "conflict": conflict})
+
+
+def member_history(request, code):
+    """Every change to the chapter's memberships: who did what to whom, and when."""
+    chapter = access.get_chapter(request, code, Action.MANAGE_MEMBERS)
+    events = MembershipEvent.objects.filter(membership__chapter=chapter).select_related("actor", "membership__user")
+    return render(request, "mimac/member_history.html", {"chapter": chapter, "events": events[:500]})

@@ -1,10 +1,15 @@
+from types import SimpleNamespace
+
 import pytest
 
-from tests.factories import make_user
+from mimac.models import Role, Trust
+from tests.factories import make_chapter, make_hub, make_member, make_user
 
 
 @pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
+def _fast_test_settings(settings):
+    # Real password hashing is slow on purpose; tests make many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves the hashed files collectstatic lists; tests read them straight from static/.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -22,3 +27,22 @@ def user(db):
 def signed_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def world(db):
+    """Two chapters; in the first, a member of every standing; in the second, its own coordinator."""
+    chapter = make_chapter()
+    other_chapter = make_chapter("Northgate Food Share", "NGF")
+    return SimpleNamespace(
+        chapter=chapter,
+        other_chapter=other_chapter,
+        hub=make_hub(chapter),
+        other_hub=make_hub(other_chapter, "Northgate Hall"),
+        coordinator=make_member(chapter, "coordinator", Role.COORDINATOR),
+        volunteer=make_member(chapter, "volunteer"),
+        auditor=make_member(chapter, "auditor", Role.AUDITOR),
+        observing=make_member(chapter, "newcomer", trust=Trust.OBSERVING, joined_days_ago=3),
+        other_coordinator=make_member(other_chapter, "coordinator2", Role.COORDINATOR),
+        admin=make_user("admin", is_superuser=True, is_staff=True),
+    )

@@ -1,9 +1,32 @@
 """Plain `make_*` helpers that build test data through the models, as the app would."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from mimac.models import Chapter, Hub, Membership, Role, Trust
 
 PASSWORD = "a-long-test-password"
 
 
 def make_user(username="member", **fields):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def make_chapter(name="Riverside Mutual Aid", code="RIV", **fields):
+    return Chapter.objects.create(name=name, code=code, **fields)
+
+
+def make_hub(chapter, name="Church Street Pantry", **fields):
+    return Hub.objects.create(chapter=chapter, name=name, address=fields.pop("address", "12 Church St"), **fields)
+
+
+def make_member(chapter, username, role=Role.VOLUNTEER, trust=Trust.TRUSTED, joined_days_ago=200, **user_fields):
+    """A member with an account; trusted ones have observed long enough and were trusted since."""
+    user = make_user(username, first_name=user_fields.pop("first_name", username.title()), **user_fields)
+    joined_on = timezone.localdate() - datetime.timedelta(days=joined_days_ago)
+    trusted_since = joined_on + datetime.timedelta(days=chapter.observation_days) if trust == Trust.TRUSTED else None
+    return Membership.objects.create(
+        user=user, chapter=chapter, role=role, trust=trust, joined_on=joined_on, trusted_since=trusted_since
+    )

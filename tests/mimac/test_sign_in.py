@@ -2,18 +2,16 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.url_catalogue import all_urls
+from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
-OPEN_TO_ANONYMOUS = {"login", "logout", "healthz"}
+OPEN_TO_ANONYMOUS = {"login", "logout", "healthz", "password_set", "password_set_done"}
 SIGN_IN_REQUIRED = sorted(path for name, path in all_urls().items() if name not in OPEN_TO_ANONYMOUS)
 
 
 @pytest.mark.parametrize("path", SIGN_IN_REQUIRED)
 def test_every_other_url_sends_an_anonymous_visitor_to_sign_in(client, db, path):
-    for method in (client.get, client.post):
-        response = method(path)
-        assert response.status_code == 302, f"{method.__name__.upper()} {path}"
-        assert response["Location"].startswith(reverse("login") + "?next="), path
+    for method in ("get", "post"):
+        assert_sends_to_sign_in(client, method, path)
 
 
 def test_the_urls_open_to_anonymous_visitors_exist():

@@ -1,0 +1,96 @@
+"""Who may see and do what, in one place.
+
+Roles are per chapter, so every check takes the chapter of the object at hand. Objects of a chapter
+the user is not an active member of answer 404, to leak nothing; a member whose role does not allow
+the action gets 403. Coalition admins (superusers) may do everything in every chapter.
+
+The table below is also in the README; the permission matrix test holds every URL to it.
+
+| action               | coordinator | auditor | volunteer | observing member |
+|----------------------|-------------|---------|-----------|------------------|
+| view chapter & hubs  | yes         | yes     | yes       | yes              |
+| view members         | yes         | yes     | yes       | no               |
+| vouch (trust)        | yes         | yes     | yes       | no               |
+| vouch (coordinator)  | yes         | no      | no        | no               |
+| manage members       | yes         | no      | no        | no               |
+| edit chapter & hubs  | yes         | no      | no        | no               |
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from mimac.models import Chapter, Hub, Membership, Role
+
+
+class Action(StrEnum):
+    VIEW_CHAPTER = "view chapter"
+    VIEW_MEMBERS = "view members"
+    VOUCH = "vouch"
+    VOUCH_COORDINATOR = "vouch coordinator"
+    MANAGE_MEMBERS = "manage members"
+    EDIT_CHAPTER = "edit chapter"
+
+
+OBSERVING = "observing"
+ALLOWED = {
+    Action.VIEW_CHAPTER: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER, OBSERVING},
+    Action.VIEW_MEMBERS: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
+    Action.VOUCH: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
+    Action.VOUCH_COORDINATOR: {Role.COORDINATOR},
+    Action.MANAGE_MEMBERS: {Role.COORDINATOR},
+    Action.EDIT_CHAPTER: {Role.COORDINATOR},
+}
+
+
+def standing(membership: Membership) -> str:
+    """The column of the table a member stands in: their role once trusted, else observing."""
+    return membership.role if membership.is_trusted else OBSERVING
+
+
+def may(user, chapter: Chapter, action: Action, membership: Membership | None = None) -> bool:
+    if user.is_superuser:
+        return True
+    membership = membership or membership_in(user, chapter)
+    return membership is not None and standing(membership) in ALLOWED[action]
+
+
+def membership_in(user, chapter: Chapter) -> Membership | None:
+    return user.memberships.active().filter(chapter=chapter).first()
+
+
+def require(user, chapter: Chapter, action: Action) -> None:
+    """404 for anyone outside the chapter, 403 for a member whose standing does not allow it."""
+    if user.is_superuser:
+        return
+    membership = membership_in(user, chapter)
+    if membership is None:
+        raise Http404
+    if standing(membership) not in ALLOWED[action]:
+        raise PermissionDenied
+
+
+def chapters_of(user):
+    if user.is_superuser:
+        return Chapter.objects.all()
+    return Chapter.objects.filter(memberships__in=user.memberships.active())
+
+
+def get_chapter(request, code: str, action: Action) -> Chapter:
+    chapter = get_object_or_404(Chapter, code=code)
+    require(request.user, chapter, action)
+    return chapter
+
+
+def get_hub(request, pk: int, action: Action) -> Hub:
+    hub = get_object_or_404(Hub.objects.select_related("chapter"), pk=pk)
+    require(request.user, hub.chapter, action)
+    return hub
+
+
+def get_membership(request, pk: int, action: Action) -> Membership:
+    membership = get_object_or_404(Membership.objects.select_related("chapter", "user"), pk=pk)
+    require(request.user, membership.chapter, action)
+    return membership

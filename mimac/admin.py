@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Vouch
+
+
+class ClosureDayInline(admin.TabularInline):
+    model = ClosureDay
+    extra = 0
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "time_zone", "observation_days"]
+    search_fields = ["name", "code"]
+    inlines = [ClosureDayInline]
+
+
+@admin.register(Hub)
+class HubAdmin(admin.ModelAdmin):
+    list_display = ["name", "chapter", "address", "active"]
+    list_filter = ["chapter", "active"]
+    list_select_related = ["chapter"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Coalition admins start a chapter here: its first coordinators have nobody to vouch for them."""
+
+    list_display = ["user", "chapter", "role", "trust", "joined_on", "trusted_since", "active"]
+    list_filter = ["chapter", "role", "trust", "active"]
+    list_select_related = ["user", "chapter"]
+    search_fields = ["user__username", "user__first_name"]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = ", ".join(form.changed_data) if change else "created"
+        MembershipEvent.log(obj, request.user, MembershipEvent.Kind.ADMIN_CHANGE, changed)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The record of who did what is kept as written."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "kind", "membership", "detail"]
+    list_filter = ["kind", "membership__chapter"]
+    list_select_related = ["actor", "membership__user", "membership__chapter"]
+
+
+@admin.register(Vouch)
+class VouchAdmin(ReadOnlyAdmin):
+    list_display = ["at", "voucher", "membership", "kind"]
+    list_select_related = ["voucher", "membership__user", "membership__chapter"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "is_food", "active"]
+    list_filter = ["is_food", "unit", "active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Changing a category's unit would silently change the meaning of every quantity recorded in it.
+        return ["unit"] if obj else []

@@ -1,0 +1,88 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from mimac.models import Chapter, Hub, Role, StaleEdit
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the editor loaded, so saving over someone else's newer edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def save(self, commit=True):
+        self.instance.version = self.cleaned_data["version"]
+        return super().save(commit)
+
+
+class Conflict:
+    """The editor's input, kept, against the version someone else saved meanwhile."""
+
+    def __init__(self, form: VersionedModelForm, current):
+        data = form.data.copy()
+        data["version"] = current.version
+        self.form = type(form)(data, instance=current)
+        self.form.is_valid()
+        self.rows = [
+            (form.fields[name].label, _display(current, name), _display(form.instance, name))
+            for name in form.fields
+            if name != "version" and getattr(current, name) != form.cleaned_data.get(name)
+        ]
+
+
+def _display(instance, name):
+    value = getattr(instance, name)
+    return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+
+
+def save_or_conflict(form: VersionedModelForm):
+    """Save a valid form; returns (saved object, None), or (None, Conflict) when the version is stale."""
+    try:
+        return form.save(), None
+    except StaleEdit as stale:
+        return None, Conflict(form, stale.current)
+
+
+class ChapterForm(VersionedModelForm):
+    class Meta:
+        model = Chapter
+        fields = ["name", "time_zone", "observation_days"]
+
+
+class HubForm(VersionedModelForm):
+    class Meta:
+        model = Hub
+        fields = ["name", "address", "walk_in_hours", "cold_storage", "freezer", "active"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        others = Hub.objects.filter(chapter=self.instance.chapter, name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This chapter already has a hub with that name."))
+        return name
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("What they will type to sign in. Letters, digits and @ . + - _ only."),
+    )
+    first_name = forms.CharField(label=_("Name they want used"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(Role.VOLUNTEER, Role.VOLUNTEER.label), (Role.AUDITOR, Role.AUDITOR.label)],
+        help_text=_("Coordinators are made by two trusted coordinators vouching for a trusted member."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        User = get_user_model()
+        User.username_validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken; choose another."))
+        return username

@@ -1,0 +1,304 @@
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mimac.quantities import Quantity
+
+VOUCHES_NEEDED = 2
+
+
+class StaleEdit(Exception):
+    """Someone saved the object after this editor loaded it; `current` is what is saved now."""
+
+    def __init__(self, current):
+        super().__init__(f"{current!r} was changed by someone else")
+        self.current = current
+
+
+class Versioned(models.Model):
+    """Optimistic versioning: a save based on an old version is refused, so no edit is lost unseen."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            claimed = type(self)._base_manager.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+            if not claimed:
+                raise StaleEdit(current=type(self)._base_manager.get(pk=self.pk))
+            self.version += 1
+            return super().save(*args, **kwargs)
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("%(value)s is not a time zone we know."), params={"value": value}) from None
+
+
+class Chapter(Versioned):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2 to 8 capital letters, e.g. DET."))],
+        help_text=_("Printed on paper before reference numbers, e.g. DET-0042."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    observation_days = models.PositiveSmallIntegerField(
+        _("observation period (days)"),
+        default=90,
+        validators=[MaxValueValidator(365)],
+        help_text=_("How long new members observe before others may vouch for them."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClosureDay(models.Model):
+    """A day the whole chapter is closed (a holiday): no pickups, no routes."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["chapter", "date"], name="mimac_closure_day_unique")]
+
+    def __str__(self):
+        return f"{self.chapter.code} {self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+class Hub(Versioned):
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="hubs")
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    walk_in_hours = models.CharField(
+        _("walk-in hours"), max_length=200, blank=True, help_text=_("For example: Tue and Thu 4–7 pm.")
+    )
+    cold_storage = models.BooleanField(_("has cold storage"), default=False)
+    freezer = models.BooleanField(_("has a freezer"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["chapter", "name"], name="mimac_hub_name_unique_in_chapter")]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Trust(models.TextChoices):
+    OBSERVING = "observing", _("Observing")
+    TRUSTED = "trusted", _("Trusted")
+
+
+class VouchKind(models.TextChoices):
+    TRUST = "trust", _("to be trusted")
+    COORDINATOR = "coordinator", _("to become a coordinator")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    trust = models.CharField(_("trust"), max_length=20, choices=Trust.choices, default=Trust.OBSERVING)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    trusted_since = models.DateField(_("trusted since"), null=True, blank=True)
+    role_since = models.DateField(_("in this role since"), default=timezone.localdate)
+    active = models.BooleanField(_("active"), default=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chapter", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chapter"], name="mimac_membership_one_per_chapter"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.COORDINATOR) | Q(trust=Trust.TRUSTED),
+                name="mimac_membership_coordinator_is_trusted",
+            ),
+            models.CheckConstraint(
+                condition=Q(trust=Trust.OBSERVING) | Q(trusted_since__isnull=False),
+                name="mimac_membership_trusted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.get_role_display()}, {self.chapter.code})"
+
+    @property
+    def is_trusted(self) -> bool:
+        return self.active and self.trust == Trust.TRUSTED
+
+    @property
+    def observation_ends_on(self) -> datetime.date:
+        return self.joined_on + datetime.timedelta(days=self.chapter.observation_days)
+
+    def vouchers(self, kind: VouchKind):
+        return [vouch.voucher for vouch in self.vouches.all() if vouch.kind == kind]
+
+    def vouch_refusal(self, voucher, kind: VouchKind) -> str | None:
+        """Why `voucher` may not vouch for this member now, or None when they may."""
+        voucher_membership = voucher.memberships.active().filter(chapter=self.chapter).first()
+        if voucher == self.user:
+            return _("Nobody can vouch for themselves.")
+        if voucher_membership is None or not voucher_membership.is_trusted:
+            return _("Only trusted members of this chapter can vouch.")
+        if not self.active:
+            return _("This membership has ended.")
+        if self.vouches.filter(voucher=voucher, kind=kind).exists():
+            return _("You have already vouched for this member.")
+        if kind == VouchKind.TRUST:
+            if self.trust == Trust.TRUSTED:
+                return _("This member is already trusted.")
+            if timezone.localdate() < self.observation_ends_on:
+                return _("The observation period runs until %(date)s; vouching opens then.") % {
+                    "date": self.observation_ends_on.isoformat()
+                }
+        else:
+            if voucher_membership.role != Role.COORDINATOR:
+                return _("Only trusted coordinators can vouch for a new coordinator.")
+            if self.role == Role.COORDINATOR:
+                return _("This member is already a coordinator.")
+            if self.trust != Trust.TRUSTED:
+                return _("Only trusted members can become coordinators.")
+        return None
+
+    @transaction.atomic
+    def vouch(self, *, by, kind: VouchKind) -> None:
+        """Record `by`'s vouch; the second one trusts the member (or makes them a coordinator)."""
+        kind = VouchKind(kind)
+        locked = Membership.objects.select_for_update().select_related("chapter").get(pk=self.pk)
+        refusal = locked.vouch_refusal(by, kind)
+        if refusal:
+            raise ValidationError(refusal)
+        Vouch.objects.create(membership=locked, voucher=by, kind=kind)
+        MembershipEvent.log(locked, by, MembershipEvent.Kind.VOUCHED, kind.label)
+        if locked.vouches.filter(kind=kind).count() >= VOUCHES_NEEDED:
+            locked.promote(kind, by=by)
+        self.refresh_from_db()
+
+    def promote(self, kind: VouchKind, *, by) -> None:
+        today = timezone.localdate()
+        if kind == VouchKind.TRUST:
+            self.trust, self.trusted_since = Trust.TRUSTED, today
+            MembershipEvent.log(self, by, MembershipEvent.Kind.TRUSTED)
+        else:
+            self.role, self.role_since = Role.COORDINATOR, today
+            MembershipEvent.log(self, by, MembershipEvent.Kind.PROMOTED, Role.COORDINATOR.label)
+        self.save(update_fields=["trust", "trusted_since", "role", "role_since"])
+
+    @transaction.atomic
+    def deactivate(self, *, by) -> None:
+        """End this membership; with no other active membership, the account is locked at once."""
+        self.active, self.ended_on = False, timezone.localdate()
+        self.save(update_fields=["active", "ended_on"])
+        MembershipEvent.log(self, by, MembershipEvent.Kind.DEACTIVATED)
+        user = self.user
+        if not user.is_superuser and not user.memberships.active().exists():
+            # An inactive user fails authentication on their next request, ending every session.
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+
+
+class Vouch(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="vouches")
+    voucher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouches_given")
+    kind = models.CharField(max_length=20, choices=VouchKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "voucher", "kind"], name="mimac_vouch_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher} vouched for {self.membership} {self.get_kind_display()}"
+
+
+class MembershipEvent(models.Model):
+    """Who changed whose membership, and when. Append-only."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        LINK_ISSUED = "link_issued", _("Set-password link issued")
+        VOUCHED = "vouched", _("Vouched")
+        TRUSTED = "trusted", _("Became trusted")
+        PROMOTED = "promoted", _("Role changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        ADMIN_CHANGE = "admin_change", _("Changed by a coalition admin")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_kind_display()} {self.membership}"
+
+    @classmethod
+    def log(cls, membership, actor, kind, detail=""):
+        return cls.objects.create(membership=membership, actor=actor, kind=kind, detail=str(detail))
+
+
+class Unit(models.TextChoices):
+    POUND = "lb", _("lb")
+    ITEM = "item", _("item")
+
+
+class Category(models.Model):
+    """What moves. Each category has exactly one unit, and quantities are never added across units."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    is_food = models.BooleanField(_("food"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["-is_food", "name"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def quantity(self, amount) -> Quantity:
+        return Quantity(Decimal(amount), self.unit)

@@ -1,0 +1,105 @@
+"""The permission matrix: every URL of the URL conf, for every kind of visitor, and the answer due.
+
+Answers are written in the order of ROLES. `in` means "sent to the sign-in page"; a number is the
+status code. Objects belong to the first chapter of the `world` fixture, so the second chapter's
+coordinator must get 404 for all of them. A new URL without a row here fails
+`test_the_matrix_covers_every_url`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.url_catalogue import all_urls, assert_sends_to_sign_in
+
+ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
+SIGN_IN = "in"
+
+
+@dataclass
+class Case:
+    method: str
+    answers: str  # one answer per role, space-separated
+    kwargs: Callable = lambda world: {}
+
+
+def _uninvited_account(world):
+    """A member who has not set a password yet, as after an invitation."""
+    user = get_user_model().objects.create_user("invitee")
+    return world.chapter.memberships.create(user=user, role="volunteer").pk
+
+
+CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
+MATRIX = {
+    #                                         anon vol  obs  coord aud other admin
+    "home": Case("get", "in 200 200 200 200 200 200"),
+    "healthz": Case("get", "200 200 200 200 200 200 200"),
+    "login": Case("get", "200 302 302 302 302 302 302"),
+    "logout": Case("post", "302 302 302 302 302 302 302"),
+    "set_language": Case("post", "in 302 302 302 302 302 302"),
+    "password_set": Case("get", "200 200 200 200 200 200 200", lambda w: {"uidb64": "MQ", "token": "bad-token"}),
+    "password_set_done": Case("get", "200 200 200 200 200 200 200"),
+    "chapter_members": Case("get", "in 200 403 200 200 404 200", CHAPTER),
+    "member_invite": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "member_history": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "chapter_settings": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "hub_list": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "hub_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "hub_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": w.hub.pk}),
+    "member_detail": Case("get", "in 200 403 200 200 404 200", lambda w: {"pk": w.observing.pk}),
+    "member_vouch": Case("post", "in 302 403 302 302 404 302", lambda w: {"pk": w.observing.pk}),
+    "member_vouch_coordinator": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.volunteer.pk}),
+    "member_deactivate": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.observing.pk}),
+    "member_password_link": Case("post", "in 403 403 200 403 404 200", lambda w: {"pk": _uninvited_account(w)}),
+}
+
+
+def _client_for(client, world, role):
+    if role == "admin":
+        client.force_login(world.admin)
+    elif role != "anonymous":
+        client.force_login(getattr(world, role).user)
+    return client
+
+
+def _assert_answer(client, method, path, expected):
+    if expected == SIGN_IN:
+        assert_sends_to_sign_in(client, method, path)
+    else:
+        assert getattr(client, method)(path).status_code == int(expected), f"{method.upper()} {path}"
+
+
+def test_the_matrix_covers_every_url():
+    app_urls = {name for name in all_urls() if not name.startswith("admin:")}
+    assert set(MATRIX) == app_urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name, role):
+    case = MATRIX[name]
+    expected = dict(zip(ROLES, case.answers.split(), strict=True))[role]
+    path = reverse(name, kwargs=case.kwargs(world))
+    _assert_answer(_client_for(client, world, role), case.method, path, expected)
+
+
+ADMIN_URLS = sorted(path for name, path in all_urls().items() if name.startswith("admin:"))
+
+
+@pytest.mark.parametrize("path", ADMIN_URLS)
+def test_the_admin_is_for_coalition_admins_only(client, world, path):
+    for role in ["volunteer", "coordinator", "auditor"]:
+        client.force_login(getattr(world, role).user)
+        assert client.get(path).status_code == 404, f"{role} {path}"
+    client.logout()
+    assert_sends_to_sign_in(client, "get", path)
+
+
+def test_the_admin_home_opens_for_a_coalition_admin(client, world):
+    client.force_login(world.admin)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "Chapters" in response.text

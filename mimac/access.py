@@ -58,7 +58,11 @@ def may(user, chapter: Chapter, action: Action, membership: Membership | None = 
 
 
 def membership_in(user, chapter: Chapter) -> Membership | None:
-    return user.memberships.active().filter(chapter=chapter).first()
+    """The user's active membership of the chapter, looked up once per request (the user is per request)."""
+    looked_up = user.__dict__.setdefault("_memberships_by_chapter", {})
+    if chapter.pk not in looked_up:
+        looked_up[chapter.pk] = user.memberships.active().filter(chapter=chapter).first()
+    return looked_up[chapter.pk]
 
 
 def require(user, chapter: Chapter, action: Action) -> None:

@@ -23,15 +23,16 @@ class Conflict:
     """The editor's input, kept, against the version someone else saved meanwhile."""
 
     def __init__(self, form: VersionedModelForm, current):
-        data = form.data.copy()
-        data["version"] = current.version
-        self.form = type(form)(data, instance=current)
-        self.form.is_valid()
         self.rows = [
             (form.fields[name].label, _display(current, name), _display(form.instance, name))
             for name in form.fields
             if name != "version" and getattr(current, name) != form.cleaned_data.get(name)
         ]
+        # Re-bound to the saved version, so saving again deliberately keeps the editor's input.
+        data = form.data.copy()
+        data["version"] = current.version
+        self.form = type(form)(data, instance=current)
+        self.form.is_valid()
 
 
 def _display(instance, name):

@@ -150,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# How long a set-password link handed to a new member stays valid.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # The hub laptop is shared: a session ends after a short idle time and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -69,6 +72,13 @@ class Journey:
         if frame == self.page.main_frame:
             self.visited.append(urlsplit(frame.url).path)
 
+    def sign_in(self, username: str, password: str = PASSWORD):
+        self.go(reverse("login"))
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.check()
+
     def go(self, path: str):
         self.page.goto(self.base_url + path)
         self.check()
@@ -96,10 +106,24 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser, live_server, transactional_db, request):
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    name = re.sub(r"[^\w-]+", "-", request.node.name)
-    journey = Journey(context.new_page(), live_server.url, name)
-    yield journey
-    context.close()
-    journey.finish()
+def open_tab(browser, live_server, transactional_db, request):
+    """Opens a browser tab of its own (cookies included) for each person in a journey."""
+    test_name = re.sub(r"[^\w-]+", "-", request.node.name)
+    contexts, journeys = [], []
+
+    def open_new_tab():
+        context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+        contexts.append(context)
+        journeys.append(Journey(context.new_page(), live_server.url, f"{test_name}-{len(journeys) + 1}"))
+        return journeys[-1]
+
+    yield open_new_tab
+    for context in contexts:
+        context.close()
+    for journey in journeys:
+        journey.finish()
+
+
+@pytest.fixture
+def journey(open_tab):
+    return open_tab()

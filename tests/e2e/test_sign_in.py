@@ -1,21 +1,13 @@
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_user
-
-
-def sign_in(journey, username):
-    journey.go(reverse("login"))
-    journey.page.get_by_label("Username").fill(username)
-    journey.page.get_by_label("Password").fill(PASSWORD)
-    journey.page.get_by_role("button", name="Sign in").click()
-    journey.check()
+from tests.factories import make_user
 
 
 def test_member_signs_in_sees_home_and_signs_out(journey):
     make_user("morgan", first_name="Morgan")
     page = journey.page
 
-    sign_in(journey, "morgan")
+    journey.sign_in("morgan")
     assert page.get_by_role("heading", name="Welcome, Morgan").is_visible()
 
     page.get_by_role("button", name="Sign out").click()
@@ -28,11 +20,7 @@ def test_member_signs_in_sees_home_and_signs_out(journey):
 
 def test_wrong_password_is_refused_with_one_clear_message(journey):
     make_user("morgan")
-    journey.go(reverse("login"))
-    journey.page.get_by_label("Username").fill("morgan")
-    journey.page.get_by_label("Password").fill("not-the-password")
-    journey.page.get_by_role("button", name="Sign in").click()
-    journey.check()
+    journey.sign_in("morgan", "not-the-password")
 
     alert = journey.page.get_by_role("alert")
     assert alert.count() == 1

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from mimac.management.commands.seed_demo import DEMO_PASSWORD
+from mimac.models import Membership, Trust
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(db):
@@ -17,8 +18,18 @@ def test_seed_demo_makes_the_demo_accounts_and_prints_them(db, capsys):
     output = capsys.readouterr().out
     coordinator = get_user_model().objects.get(username="coordinator")
     assert coordinator.check_password(DEMO_PASSWORD)
-    assert "coordinator" in output
     assert DEMO_PASSWORD in output
+    for username in ["admin", "coordinator", "volunteer", "auditor", "newcomer", "coordinator2"]:
+        assert f"  {username} " in output
+
+
+def test_seed_demo_shows_two_isolated_chapters_and_an_observing_newcomer(db):
+    call_command("seed_demo", "--force")
+
+    riverside = Membership.objects.get(user__username="coordinator").chapter
+    assert riverside.hubs.count() == 2
+    assert Membership.objects.get(user__username="newcomer").trust == Trust.OBSERVING
+    assert Membership.objects.get(user__username="coordinator2").chapter != riverside
 
 
 def test_seed_demo_runs_once_and_then_leaves_the_data_alone(db, capsys):

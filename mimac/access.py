@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from mimac.models import Chapter, Hub, Membership, Role
+from mimac.models import Chapter, Hub, Membership, Photo, Role
 
 
 class Action(StrEnum):
@@ -98,3 +98,9 @@ def get_membership(request, pk: int, action: Action) -> Membership:
     membership = get_object_or_404(Membership.objects.select_related("chapter", "user"), pk=pk)
     require(request.user, membership.chapter, action)
     return membership
+
+
+def get_photo(request, pk: int, action: Action) -> Photo:
+    photo = get_object_or_404(Photo.objects.select_related("chapter"), pk=pk)
+    require(request.user, photo.chapter, action)
+    return photo

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Vouch
+from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, Vouch
 
 
 class ClosureDayInline(admin.TabularInline):
@@ -72,3 +74,27 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Changing a category's unit would silently change the meaning of every quantity recorded in it.
         return ["unit"] if obj else []
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    """Photos are evidence: added, looked at, or removed (say after recheck_photos), never edited."""
+
+    list_display = ["pk", "chapter", "uploaded_by", "uploaded_at"]
+    list_filter = ["chapter"]
+    list_select_related = ["chapter", "uploaded_by"]
+
+    def get_fields(self, request, obj=None):
+        return ["chapter", "image"] if obj is None else ["chapter", "view", "uploaded_by", "uploaded_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["chapter", "view", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description="photo")
+    def view(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("photo_file", args=[obj.pk]), "open")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mimac.photos import PhotoField
 from mimac.quantities import Quantity
 
 VOUCHES_NEEDED = 2
@@ -302,3 +303,18 @@ class Category(models.Model):
 
     def quantity(self, amount) -> Quantity:
         return Quantity(Decimal(amount), self.unit)
+
+
+class Photo(models.Model):
+    """An evidence photo (food, a scale reading, spoiled stock): never of people, never with metadata."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="photos")
+    image = PhotoField(_("photo"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.chapter.code} photo {self.pk} ({self.uploaded_at:%Y-%m-%d})"

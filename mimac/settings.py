@@ -176,9 +176,20 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Photos are never served from a public URL: only through a view that checks who is asking.
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("PHOTO_ROOT", str(BASE_DIR / "photos")), "base_url": "/no-public-url/"},
+    },
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# The photo policy (mimac/photos.py). Uploads stay in memory: nothing of a refused photo is written.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 15, minimum=1) * 1_000_000
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+PHOTO_FACE_THRESHOLD = 80  # detector confidence 0-100; measured in bench/faces.py
+FILE_UPLOAD_HANDLERS = ["mimac.photos.MemoryOnlyUploadHandler"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

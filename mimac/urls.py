@@ -34,5 +34,6 @@ urlpatterns = [
     path("members/<int:pk>/vouch-coordinator/", views.member_vouch_coordinator, name="member_vouch_coordinator"),
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from mimac import access, services
+from mimac import access, photos, services
 from mimac.access import Action
 from mimac.forms import ChapterForm, HubForm, InviteForm, save_or_conflict
 from mimac.models import Hub, Membership, MembershipEvent, Vouch, VouchKind
@@ -174,3 +174,8 @@ def member_history(request, code):
     chapter = access.get_chapter(request, code, Action.MANAGE_MEMBERS)
     events = MembershipEvent.objects.filter(membership__chapter=chapter).select_related("actor", "membership__user")
     return render(request, "mimac/member_history.html", {"chapter": chapter, "events": events[:500]})
+
+
+def photo_file(request, pk):
+    photo = access.get_photo(request, pk, Action.VIEW_CHAPTER)
+    return photos.photo_response(photo.image)

@@ -13,6 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from mimac.models import Photo
+from mimac.photos import clean_photo
+from tests import images
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
 ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
@@ -30,6 +33,11 @@ def _uninvited_account(world):
     """A member who has not set a password yet, as after an invitation."""
     user = get_user_model().objects.create_user("invitee")
     return world.chapter.memberships.create(user=user, role="volunteer").pk
+
+
+def _food_photo(world):
+    image = clean_photo(images.upload(images.encode(images.food_photo())))
+    return Photo.objects.create(chapter=world.chapter, uploaded_by=world.coordinator.user, image=image).pk
 
 
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
@@ -54,6 +62,7 @@ MATRIX = {
     "member_vouch_coordinator": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.volunteer.pk}),
     "member_deactivate": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.observing.pk}),
     "member_password_link": Case("post", "in 403 403 200 403 404 200", lambda w: {"pk": _uninvited_account(w)}),
+    "photo_file": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _food_photo(w)}),
 }
 
 

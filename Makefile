@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	    command -v "$$candidate"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrations-check install clean
+.PHONY: run test lint format migrations-check install clean bench-faces
 
 run: export DEBUG = 1
 run: $(STAMP)
@@ -48,3 +48,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage
+
+PHOTOS ?= ../shared/photos-dev
+bench-faces: $(STAMP)
+	$(PY) bench/faces.py $(PHOTOS)

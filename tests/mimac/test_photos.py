@@ -58,6 +58,15 @@ def test_a_photo_of_food_is_accepted_and_re_encoded_as_jpeg():
     assert Image.open(io.BytesIO(cleaned.read())).format == "JPEG"
 
 
+def test_an_iphone_heic_photo_is_accepted_and_stored_as_jpeg():
+    cleaned = clean_photo(images.upload(images.encode(images.food_photo(), "HEIF"), "IMG_0042.HEIC"))
+    assert Image.open(cleaned).format == "JPEG"
+
+
+def test_a_heic_photo_of_a_face_is_refused():
+    assert "shows a person's face" in _form_errors(images.encode(images.face_photo(), "HEIF"), "IMG_0043.HEIC")
+
+
 def test_gps_and_every_other_metadata_are_gone_from_the_stored_photo(world):
     original = images.jpeg_with_gps()
     assert b"Exif" in original, "the test photo carries metadata"

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Chapter, Hub, Role, StaleEdit
+from mimac.models import Chapter, Hub, Role
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -38,14 +38,6 @@ class Conflict:
 def _display(instance, name):
     value = getattr(instance, name)
     return (_("yes") if value else _("no")) if isinstance(value, bool) else value
-
-
-def save_or_conflict(form: VersionedModelForm):
-    """Save a valid form; returns (saved object, None), or (None, Conflict) when the version is stale."""
-    try:
-        return form.save(), None
-    except StaleEdit as stale:
-        return None, Conflict(form, stale.current)
 
 
 class ChapterForm(VersionedModelForm):

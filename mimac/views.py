@@ -5,14 +5,30 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from mimac import access, photos, services
 from mimac.access import Action
-from mimac.forms import ChapterForm, HubForm, InviteForm, save_or_conflict
-from mimac.models import Hub, Membership, MembershipEvent, Vouch, VouchKind
+from mimac.forms import ChapterForm, Conflict, HubForm, InviteForm
+from mimac.models import Hub, Membership, MembershipEvent, StaleEdit, Vouch, VouchKind
+
+
+def edit_versioned(request, form, template, context, saved_message, next_url):
+    """An edit page for a versioned object: save and go on, or show the errors, or both versions."""
+    conflict = None
+    if form.is_valid():
+        try:
+            form.save()
+        except StaleEdit as stale:
+            conflict = Conflict(form, stale.current)
+            form = conflict.form
+        else:
+            messages.success(request, saved_message)
+            return redirect(next_url)
+    return render(request, template, {**context, "form": form, "conflict": conflict})
 
 
 @login_not_required
@@ -126,14 +142,9 @@ def member_deactivate(request, pk):
 def chapter_settings(request, code):
     chapter = access.get_chapter(request, code, Action.EDIT_CHAPTER)
     form = ChapterForm(request.POST or None, instance=chapter)
-    conflict = None
-    if form.is_valid():
-        saved, conflict = save_or_conflict(form)
-        if saved:
-            messages.success(request, _("Chapter settings saved."))
-            return redirect("chapter_settings", code=chapter.code)
-        form = conflict.form
-    return render(request, "mimac/chapter_settings.html", {"chapter": chapter, "form": form, "conflict": conflict})
+    return edit_versioned(
+        request, form, "mimac/chapter_settings.html", {"chapter": chapter}, _("Chapter settings saved."), request.path
+    )
 
 
 def hub_list(request, code):
@@ -159,14 +170,8 @@ def hub_create(request, code):
 def hub_edit(request, pk):
     hub = access.get_hub(request, pk, Action.EDIT_CHAPTER)
     form = HubForm(request.POST or None, instance=hub)
-    conflict = None
-    if form.is_valid():
-        saved, conflict = save_or_conflict(form)
-        if saved:
-            messages.success(request, _("Hub saved."))
-            return redirect("hub_list", code=hub.chapter.code)
-        form = conflict.form
-    return render(request, "mimac/hub_form.html", {"chapter": hub.chapter, "form": form, "conflict": conflict})
+    next_url = reverse("hub_list", args=[hub.chapter.code])
+    return edit_versioned(request, form, "mimac/hub_form.html", {"chapter": hub.chapter}, _("Hub saved."), next_url)
 
 
 def member_history(request, code):

@@ -14,6 +14,11 @@ The table below is also in the README; the permission matrix test holds every UR
 | vouch (coordinator)  | yes         | no      | no        | no               |
 | manage members       | yes         | no      | no        | no               |
 | edit chapter & hubs  | yes         | no      | no        | no               |
+| view suppliers       | yes         | yes     | yes       | no               |
+| plan pickups         | yes         | no      | no        | no               |
+
+Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
+user may take the action; suppliers and schedules are planned by coordinators.
 """
 
 from enum import StrEnum
@@ -32,6 +37,8 @@ class Action(StrEnum):
     VOUCH_COORDINATOR = "vouch coordinator"
     MANAGE_MEMBERS = "manage members"
     EDIT_CHAPTER = "edit chapter"
+    VIEW_SUPPLIERS = "view suppliers"
+    PLAN_PICKUPS = "plan pickups"
 
 
 OBSERVING = "observing"
@@ -42,6 +49,8 @@ ALLOWED = {
     Action.VOUCH_COORDINATOR: {Role.COORDINATOR},
     Action.MANAGE_MEMBERS: {Role.COORDINATOR},
     Action.EDIT_CHAPTER: {Role.COORDINATOR},
+    Action.VIEW_SUPPLIERS: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
+    Action.PLAN_PICKUPS: {Role.COORDINATOR},
 }
 
 
@@ -76,10 +85,15 @@ def require(user, chapter: Chapter, action: Action) -> None:
         raise PermissionDenied
 
 
-def chapters_of(user):
+def chapters_where(user, action: Action) -> list[Chapter]:
+    """The chapters in which the user may take the action; 403 when there is none."""
     if user.is_superuser:
-        return Chapter.objects.all()
-    return Chapter.objects.filter(memberships__in=user.memberships.active())
+        return list(Chapter.objects.all())
+    memberships = user.memberships.active().select_related("chapter")
+    chapters = [membership.chapter for membership in memberships if standing(membership) in ALLOWED[action]]
+    if not chapters:
+        raise PermissionDenied
+    return chapters
 
 
 def get_chapter(request, code: str, action: Action) -> Chapter:

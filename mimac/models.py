@@ -75,6 +75,10 @@ class Chapter(Versioned):
     def __str__(self):
         return self.name
 
+    def today(self) -> datetime.date:
+        """Today's date where the chapter is, which is what 'today' means on its pages."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+
 
 class ClosureDay(models.Model):
     """A day the whole chapter is closed (a holiday): no pickups, no routes."""

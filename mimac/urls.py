@@ -35,5 +35,6 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("pickups/", include("pickups.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,16 +16,18 @@ from mimac.forms import ChapterForm, Conflict, HubForm, InviteForm
 from mimac.models import Hub, Membership, MembershipEvent, StaleEdit, Vouch, VouchKind
 
 
-def edit_versioned(request, form, template, context, saved_message, next_url):
+def edit_versioned(request, form, template, context, saved_message, next_url, *, after_save=None):
     """An edit page for a versioned object: save and go on, or show the errors, or both versions."""
     conflict = None
     if form.is_valid():
         try:
-            form.save()
+            saved = form.save()
         except StaleEdit as stale:
             conflict = Conflict(form, stale.current)
             form = conflict.form
         else:
+            if after_save:
+                after_save(saved)
             messages.success(request, saved_message)
             return redirect(next_url)
     return render(request, template, {**context, "form": form, "conflict": conflict})

@@ -30,3 +30,24 @@ def make_member(chapter, username, role=Role.VOLUNTEER, trust=Trust.TRUSTED, joi
     return Membership.objects.create(
         user=user, chapter=chapter, role=role, trust=trust, joined_on=joined_on, trusted_since=trusted_since
     )
+
+
+def make_supplier(chapter, name="Corner Grocery", **fields):
+    from pickups.models import Supplier
+
+    fields = {"kind": Supplier.Kind.GROCERY, "address": "5 Market St", **fields}
+    return Supplier.objects.create(chapter=chapter, name=name, **fields)
+
+
+def make_schedule(supplier, hub, rrule="FREQ=WEEKLY;BYDAY=TU,TH", starts_on=None, **fields):
+    from pickups.models import PickupSchedule
+
+    return PickupSchedule.objects.create(
+        supplier=supplier,
+        hub=hub,
+        rrule=rrule,
+        starts_on=starts_on or supplier.chapter.today(),
+        window_start=fields.pop("window_start", datetime.time(9)),
+        window_end=fields.pop("window_end", datetime.time(11)),
+        **fields,
+    )

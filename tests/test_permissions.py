@@ -16,6 +16,7 @@ from django.urls import reverse
 from mimac.models import Photo
 from mimac.photos import clean_photo
 from tests import images
+from tests.factories import make_schedule, make_supplier
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
 ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
@@ -38,6 +39,24 @@ def _uninvited_account(world):
 def _food_photo(world):
     image = clean_photo(images.upload(images.encode(images.food_photo())))
     return Photo.objects.create(chapter=world.chapter, uploaded_by=world.coordinator.user, image=image).pk
+
+
+def _supplier(world):
+    return make_supplier(world.chapter).pk
+
+
+def _schedule(world):
+    return make_schedule(make_supplier(world.chapter), world.hub).pk
+
+
+def _supplier_closure(world):
+    supplier = make_supplier(world.chapter)
+    today = world.chapter.today()
+    return supplier.closures.create(starts_on=today, ends_on=today).pk
+
+
+def _closure_day(world):
+    return world.chapter.closure_days.create(date=world.chapter.today()).pk
 
 
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
@@ -63,6 +82,20 @@ MATRIX = {
     "member_deactivate": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.observing.pk}),
     "member_password_link": Case("post", "in 403 403 200 403 404 200", lambda w: {"pk": _uninvited_account(w)}),
     "photo_file": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _food_photo(w)}),
+    "pickups:supplier_list": Case("get", "in 200 403 200 200 200 200"),
+    "pickups:supplier_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "pickups:supplier_detail": Case("get", "in 200 403 200 200 404 200", lambda w: {"pk": _supplier(w)}),
+    "pickups:supplier_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _supplier(w)}),
+    "pickups:supplier_closures": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _supplier(w)}),
+    "pickups:supplier_closure_delete": Case(
+        "post", "in 403 403 302 403 404 302", lambda w: {"pk": _supplier_closure(w)}
+    ),
+    "pickups:schedule_create": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _supplier(w)}),
+    "pickups:schedule_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _schedule(w)}),
+    "pickups:chapter_closures": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "pickups:chapter_closure_delete": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _closure_day(w)}),
+    "pickups:week": Case("get", "in 200 200 200 200 200 200"),
+    "pickups:today": Case("get", "in 200 200 200 200 200 200"),
 }
 
 

@@ -1,0 +1,224 @@
+import datetime
+import re
+
+from dateutil import rrule
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from mimac.forms import VersionedModelForm
+from mimac.models import ClosureDay, Trust
+from pickups.models import PickupSchedule, Supplier, SupplierClosure
+
+WEEKDAYS = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+RRULE_WEEKDAYS = dict(zip([code for code, _ in WEEKDAYS], rrule.weekdays, strict=True))
+MONTH_WEEKS = [("1", _("1st")), ("2", _("2nd")), ("3", _("3rd")), ("4", _("4th")), ("-1", _("last"))]
+# How far ahead a schedule must give at least one date, when it has no last day.
+NO_DATES_HORIZON = datetime.timedelta(days=366)
+
+
+class Pattern:
+    WEEKLY = "weekly"
+    MONTHLY_WEEKDAY = "monthly_weekday"
+    MONTHLY_DAY = "monthly_day"
+    ONCE = "once"
+    CHOICES = [
+        (WEEKLY, _("Every week, or every few weeks, on chosen weekdays")),
+        (MONTHLY_WEEKDAY, _("Every month on a weekday, such as the 2nd Tuesday or the last Friday")),
+        (MONTHLY_DAY, _("Every month on a day of the month, such as the 15th")),
+        (ONCE, _("Once, on the first day")),
+    ]
+
+
+def build_rrule(pattern, interval, weekdays, month_week, month_weekday, month_day) -> str:
+    """The RFC 5545 RRULE value (no DTSTART) for what the coordinator chose, written by dateutil."""
+    if pattern == Pattern.WEEKLY:
+        rule = rrule.rrule(rrule.WEEKLY, interval=interval, byweekday=[RRULE_WEEKDAYS[day] for day in weekdays])
+    elif pattern == Pattern.MONTHLY_WEEKDAY:
+        rule = rrule.rrule(rrule.MONTHLY, interval=interval, byweekday=RRULE_WEEKDAYS[month_weekday](int(month_week)))
+    elif pattern == Pattern.MONTHLY_DAY:
+        rule = rrule.rrule(rrule.MONTHLY, interval=interval, bymonthday=month_day)
+    else:
+        rule = rrule.rrule(rrule.DAILY, count=1)
+    return str(rule).splitlines()[-1].removeprefix("RRULE:")
+
+
+def read_rrule(value: str) -> dict:
+    """The form's fields for a stored RRULE that this form wrote."""
+    parts = dict(part.split("=", 1) for part in value.split(";"))
+    fields = {"interval": int(parts.get("INTERVAL", 1))}
+    if parts["FREQ"] == "WEEKLY":
+        return {**fields, "pattern": Pattern.WEEKLY, "weekdays": parts["BYDAY"].split(",")}
+    if parts["FREQ"] == "MONTHLY" and "BYDAY" in parts:
+        position, day = re.fullmatch(r"([+-]?\d+)([A-Z]{2})", parts["BYDAY"]).groups()
+        return {**fields, "pattern": Pattern.MONTHLY_WEEKDAY, "month_week": str(int(position)), "month_weekday": day}
+    if parts["FREQ"] == "MONTHLY":
+        return {**fields, "pattern": Pattern.MONTHLY_DAY, "month_day": int(parts["BYMONTHDAY"])}
+    return {**fields, "pattern": Pattern.ONCE}
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _time_input():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ScheduleForm(VersionedModelForm):
+    pattern = forms.ChoiceField(label=_("Repeats"), choices=Pattern.CHOICES, widget=forms.RadioSelect)
+    interval = forms.IntegerField(
+        label=_("Every how many weeks or months"),
+        initial=1,
+        min_value=1,
+        max_value=52,
+        error_messages={"min_value": _("Use 1 or more: 1 is every week (or month), 2 every other one.")},
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays (weekly)"), choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    month_week = forms.ChoiceField(label=_("Which one (monthly on a weekday)"), choices=MONTH_WEEKS, required=False)
+    month_weekday = forms.ChoiceField(label=_("Weekday (monthly on a weekday)"), choices=WEEKDAYS, required=False)
+    month_day = forms.IntegerField(
+        label=_("Day of the month (monthly on a day)"), min_value=1, max_value=31, required=False
+    )
+    skip_dates_text = forms.CharField(
+        label=_("Dates to skip"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One date a line, as 2026-12-24. Chapter holidays and supplier closures are skipped anyway."),
+    )
+
+    class Meta:
+        model = PickupSchedule
+        fields = ["hub", "starts_on", "ends_on", "window_start", "window_end", "default_volunteers", "active"]
+        widgets = {
+            "starts_on": _date_input(),
+            "ends_on": _date_input(),
+            "window_start": _time_input(),
+            "window_end": _time_input(),
+            "default_volunteers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chapter = self.instance.supplier.chapter
+        self.fields["hub"].queryset = chapter.hubs.filter(active=True)
+        self.fields["default_volunteers"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__chapter=chapter, memberships__active=True, memberships__trust=Trust.TRUSTED)
+            .order_by("first_name")
+        )
+        self.fields["default_volunteers"].label_from_instance = lambda user: user.first_name or user.username
+        if self.instance.pk:
+            self.initial.update(read_rrule(self.instance.rrule))
+            self.initial["skip_dates_text"] = "\n".join(self.instance.skip_dates)
+        else:
+            self.initial.setdefault("pattern", Pattern.WEEKLY)
+
+    def clean_skip_dates_text(self):
+        dates = []
+        for number, line in enumerate(self.cleaned_data["skip_dates_text"].splitlines(), start=1):
+            if line.strip():
+                try:
+                    dates.append(datetime.date.fromisoformat(line.strip()).isoformat())
+                except ValueError:
+                    raise forms.ValidationError(
+                        _("Line %(number)d is not a date. Write dates as 2026-12-24."), params={"number": number}
+                    ) from None
+        return sorted(set(dates))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if (
+            cleaned.get("window_start")
+            and cleaned.get("window_end")
+            and cleaned["window_end"] <= cleaned["window_start"]
+        ):
+            self.add_error("window_end", _("The window must close after it opens."))
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        pattern = cleaned.get("pattern")
+        if pattern == Pattern.WEEKLY and not cleaned.get("weekdays"):
+            self.add_error("weekdays", _("Choose at least one weekday."))
+        if pattern == Pattern.MONTHLY_WEEKDAY and not (cleaned.get("month_week") and cleaned.get("month_weekday")):
+            self.add_error("month_weekday", _("Choose which weekday of the month, such as the 2nd Tuesday."))
+        if pattern == Pattern.MONTHLY_DAY and not cleaned.get("month_day"):
+            self.add_error("month_day", _("Choose a day of the month."))
+        if self.errors or not starts_on:
+            return cleaned
+        self.instance.rrule = build_rrule(
+            pattern,
+            cleaned.get("interval") or 1,
+            cleaned.get("weekdays"),
+            cleaned.get("month_week"),
+            cleaned.get("month_weekday"),
+            cleaned.get("month_day"),
+        )
+        self.instance.skip_dates = cleaned.get("skip_dates_text", [])
+        last = ends_on or starts_on + NO_DATES_HORIZON
+        start = datetime.datetime.combine(starts_on, datetime.time())
+        if (
+            rrule.rrulestr(self.instance.rrule, dtstart=start).between(
+                start, datetime.datetime.combine(last, datetime.time()), inc=True
+            )
+            == []
+        ):
+            raise forms.ValidationError(
+                _("These choices give no pickup dates from %(first)s to %(last)s. Check the days and dates."),
+                params={"first": starts_on.isoformat(), "last": last.isoformat()},
+            )
+        return cleaned
+
+
+class SupplierForm(VersionedModelForm):
+    class Meta:
+        model = Supplier
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "instructions",
+            "opening_hours",
+            "categories",
+            "active",
+        ]
+        widgets = {"categories": forms.CheckboxSelectMultiple, "instructions": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        others = Supplier.objects.filter(chapter=self.instance.chapter, name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This chapter already has a supplier with that name."))
+        return name
+
+
+class SupplierClosureForm(forms.ModelForm):
+    class Meta:
+        model = SupplierClosure
+        fields = ["starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": _date_input(), "ends_on": _date_input()}
+
+
+class ClosureDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosureDay
+        fields = ["date", "reason"]
+        widgets = {"date": _date_input()}
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if ClosureDay.objects.filter(chapter=self.instance.chapter, date=date).exists():
+            raise forms.ValidationError(_("The chapter is already closed on that day."))
+        return date

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from pickups import views
+
+app_name = "pickups"
+urlpatterns = [
+    path("suppliers/", views.supplier_list, name="supplier_list"),
+    path("suppliers/new/<str:code>/", views.supplier_create, name="supplier_create"),
+    path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
+    path("suppliers/<int:pk>/closures/", views.supplier_closures, name="supplier_closures"),
+    path("suppliers/<int:pk>/schedules/new/", views.schedule_create, name="schedule_create"),
+    path("supplier-closures/<int:pk>/delete/", views.supplier_closure_delete, name="supplier_closure_delete"),
+    path("schedules/<int:pk>/edit/", views.schedule_edit, name="schedule_edit"),
+    path("closures/<str:code>/", views.chapter_closures, name="chapter_closures"),
+    path("closure-days/<int:pk>/delete/", views.chapter_closure_delete, name="chapter_closure_delete"),
+    path("schedule/", views.week, name="week"),
+    path("today/", views.today, name="today"),
+]

@@ -90,6 +90,8 @@ def chapters_where(user, action: Action) -> list[Chapter]:
     if user.is_superuser:
         return list(Chapter.objects.all())
     memberships = user.memberships.active().select_related("chapter")
+    looked_up = user.__dict__.setdefault("_memberships_by_chapter", {})
+    looked_up.update({membership.chapter_id: membership for membership in memberships})
     chapters = [membership.chapter for membership in memberships if standing(membership) in ALLOWED[action]]
     if not chapters:
         raise PermissionDenied

@@ -70,7 +70,7 @@ def test_saving_a_schedule_plans_its_pickups(coordinator_client, world, supplier
         ({"skip_dates_text": "2027-01-05\nsoon"}, "Line 2 is not a date."),
         ({"pattern": Pattern.MONTHLY_WEEKDAY}, "Choose which weekday of the month"),
     ],
-    ids=["end-before-start", "interval-0", "no-weekday", "window-backwards", "no-dates", "bad-skip", "no-month-weekday"],
+    ids=["end-before-start", "interval-0", "no-weekday", "window-backwards", "no-dates", "bad-skip", "no-nth"],
 )  # fmt: skip
 def test_bad_input_gets_a_clear_message_and_nothing_is_saved(coordinator_client, world, supplier, changes, message):
     data = schedule_data(world, **changes)

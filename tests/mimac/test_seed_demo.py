@@ -38,3 +38,17 @@ def test_seed_demo_runs_once_and_then_leaves_the_data_alone(db, capsys):
 
     assert "already loaded" in capsys.readouterr().out
     assert get_user_model().objects.get(username="coordinator").check_password("first-password-long")
+
+
+def test_seed_demo_plans_a_realistic_mix_of_supplier_pickups(db):
+    from pickups.models import Pickup, Supplier
+
+    call_command("seed_demo", "--force")
+
+    riverside = Supplier.objects.filter(chapter__code="RIV")
+    assert riverside.count() == 12
+    assert len(set(riverside.values_list("kind", flat=True))) >= 5
+    assert Pickup.objects.filter(supplier__chapter__code="RIV").count() > 50
+    assert Pickup.objects.filter(assignments__isnull=True).exists(), "some pickups still need a volunteer"
+    christmas = Membership.objects.get(user__username="coordinator").chapter.closure_days.get(reason="Christmas Day")
+    assert not Pickup.objects.filter(date=christmas.date, supplier__chapter__code="RIV").exists()

@@ -1,38 +1,22 @@
-import datetime
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
-from mimac.models import Chapter, Hub, Membership, Role, Trust
+from mimac.demo import CHAPTERS, PEOPLE
+from mimac.models import Chapter
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README, for demo data only
 
-# Fictional chapters: (name, code, hubs as (name, address, walk-in hours, cold storage, freezer)).
-CHAPTERS = {
-    "RIV": ("Riverside Mutual Aid", [
-        ("Church Street Pantry", "12 Church St", "Tue and Thu 4–7 pm", True, False),
-        ("Eastside Community Center", "880 E Grand Blvd", "Sat 10 am–1 pm", True, True),
-    ]),
-    "NGF": ("Northgate Food Share", [
-        ("Northgate Hall", "3 Northgate Ave", "Wed 5–8 pm", False, False),
-    ]),
-}  # fmt: skip
-
-# (username, name they use, chapter code, role, trusted); "admin" is a coalition admin.
-PEOPLE = [
-    ("coordinator", "Cora", "RIV", Role.COORDINATOR, True),
-    ("volunteer", "Val", "RIV", Role.VOLUNTEER, True),
-    ("auditor", "Audrey", "RIV", Role.AUDITOR, True),
-    ("newcomer", "Nico", "RIV", Role.VOLUNTEER, False),
-    ("coordinator2", "Noor", "NGF", Role.COORDINATOR, True),
-]
-
 
 class Command(BaseCommand):
-    help = "Load fictional demo data for trying MIMAC out. Never run it on a real coalition's database."
+    help = (
+        "Load fictional demo data for trying MIMAC out: each app's demo.py, in the order of INSTALLED_APPS. "
+        "Never run it on a real coalition's database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
@@ -56,29 +40,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self, password):
-        User = get_user_model()
-        User.objects.create_superuser(username="admin", password=password, first_name="Ada")
-        chapters = {}
-        for code, (name, hubs) in CHAPTERS.items():
-            chapters[code] = Chapter.objects.create(name=name, code=code)
-            for hub_name, address, hours, cold, freezer in hubs:
-                Hub.objects.create(
-                    chapter=chapters[code],
-                    name=hub_name,
-                    address=address,
-                    walk_in_hours=hours,
-                    cold_storage=cold,
-                    freezer=freezer,
-                )
-        today = timezone.localdate()
-        for username, first_name, code, role, trusted in PEOPLE:
-            user = User.objects.create_user(username=username, password=password, first_name=first_name)
-            Membership.objects.create(
-                user=user,
-                chapter=chapters[code],
-                role=role,
-                trust=Trust.TRUSTED if trusted else Trust.OBSERVING,
-                joined_on=today - datetime.timedelta(days=400 if trusted else 10),
-                trusted_since=today - datetime.timedelta(days=300) if trusted else None,
-                role_since=today - datetime.timedelta(days=300 if trusted else 10),
-            )
+        # Each app brings its own demo data, so the core needs to know nothing of the apps above it.
+        for app in apps.get_app_configs():
+            if find_spec(f"{app.name}.demo"):
+                import_module(f"{app.name}.demo").load(password)

@@ -1,0 +1,66 @@
+"""Fictional suppliers with a realistic mix of schedules and closures, and their planned pickups."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from mimac.models import Category, Chapter
+from pickups.models import PickupSchedule, Supplier
+from pickups.services import plan_chapter
+
+# name, kind, address, usual categories, rrule, window (hours), usual volunteers
+SUPPLIERS = {
+    "RIV": [
+        ("Sunrise Bakery", "bakery", "14 Baker St", ["Bakery"], "FREQ=WEEKLY;BYDAY=TU,TH", (7, 8), ["volunteer"]),
+        ("Corner Grocery", "grocery", "201 Main St", ["Produce", "Dairy and eggs"], "FREQ=WEEKLY;BYDAY=MO,WE,FR", (18, 19), ["volunteer"]),
+        ("FreshMart Eastside", "grocery", "950 E Grand Blvd", ["Produce", "Meat and fish", "Frozen"], "FREQ=WEEKLY;BYDAY=SA", (9, 11), ["coordinator"]),
+        ("Green Acres Farm", "farm", "7700 Rural Rd", ["Produce"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", (10, 12), []),
+        ("Riverside Market Co-op", "grocery", "33 River St", ["Produce", "Dry goods"], "FREQ=WEEKLY;BYDAY=TH", (16, 17), []),
+        ("Mama Rosa's Kitchen", "restaurant", "88 Vine St", ["Prepared meals"], "FREQ=WEEKLY;BYDAY=SU", (21, 22), ["volunteer"]),
+        ("Golden Wok", "restaurant", "412 Canal St", ["Prepared meals"], "FREQ=WEEKLY;BYDAY=FR", (22, 23), []),
+        ("Daily Bread Co.", "bakery", "5 Mill Ln", ["Bakery"], "FREQ=WEEKLY;BYDAY=MO,TH", (6, 7), ["coordinator"]),
+        ("Great Lakes Food Distributors", "distributor", "1 Industrial Pkwy", ["Canned goods", "Dry goods", "Baby food and formula"], "FREQ=MONTHLY;BYDAY=+2TU", (10, 12), ["coordinator", "volunteer"]),
+        ("Hillside Orchard", "farm", "3 Orchard Way", ["Produce"], "FREQ=MONTHLY;BYDAY=-1FR", (13, 15), []),
+        ("Pharmacy Plus", "other", "60 Main St", ["Hygiene products", "Diapers"], "FREQ=MONTHLY;BYMONTHDAY=1", (9, 10), []),
+        ("Second Chapter Books", "other", "12 Elm St", ["Books", "School supplies"], "FREQ=MONTHLY;BYMONTHDAY=15", (11, 12), []),
+    ],
+    "NGF": [
+        ("Northgate Grocers", "grocery", "2 Northgate Ave", ["Produce", "Dairy and eggs"], "FREQ=WEEKLY;BYDAY=WE", (17, 18), ["coordinator2"]),
+    ],
+}  # fmt: skip
+
+
+def load(password: str) -> None:
+    users = {user.username: user for user in get_user_model().objects.all()}
+    categories = {category.name: category for category in Category.objects.all()}
+    for code, suppliers in SUPPLIERS.items():
+        chapter = Chapter.objects.get(code=code)
+        today = chapter.today()
+        hubs = list(chapter.hubs.order_by("name"))
+        for number, (name, kind, address, given, rrule, (opens, closes), volunteers) in enumerate(suppliers):
+            supplier = Supplier.objects.create(
+                chapter=chapter, name=name, kind=kind, address=address, contact_name="Store manager",
+                contact_phone=f"(313) 555-01{number:02d}", instructions="Ring at the loading dock.",
+            )  # fmt: skip
+            supplier.categories.set(categories[category] for category in given)
+            schedule = PickupSchedule.objects.create(
+                supplier=supplier, hub=hubs[number % len(hubs)], rrule=rrule,
+                starts_on=today - datetime.timedelta(days=60),
+                window_start=datetime.time(opens), window_end=datetime.time(closes),
+            )  # fmt: skip
+            schedule.default_volunteers.set(users[username] for username in volunteers)
+        _closures(chapter, today)
+        plan_chapter(chapter=chapter)
+
+
+def _closures(chapter: Chapter, today: datetime.date) -> None:
+    for month, day, reason in [(12, 25, "Christmas Day"), (1, 1, "New Year's Day"), (7, 4, "Independence Day")]:
+        date = datetime.date(today.year, month, day)
+        chapter.closure_days.create(date=date if date >= today else date.replace(year=today.year + 1), reason=reason)
+    farm = chapter.suppliers.filter(kind=Supplier.Kind.FARM).first()
+    if farm:
+        farm.closures.create(
+            starts_on=today + datetime.timedelta(days=14),
+            ends_on=today + datetime.timedelta(days=27),
+            reason="harvest break",
+        )

@@ -97,6 +97,11 @@ class ScheduleForm(VersionedModelForm):
         help_text=_("One date a line, as 2026-12-24. Chapter holidays and supplier closures are skipped anyway."),
     )
 
+    field_order = [
+        "hub", "pattern", "weekdays", "interval", "month_week", "month_weekday", "month_day", "starts_on", "ends_on",
+        "window_start", "window_end", "skip_dates_text", "default_volunteers", "active",
+    ]  # fmt: skip
+
     class Meta:
         model = PickupSchedule
         fields = ["hub", "starts_on", "ends_on", "window_start", "window_end", "default_volunteers", "active"]

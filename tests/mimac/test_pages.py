@@ -30,3 +30,13 @@ def test_the_page_checks_catch_what_they_look_for():
     assert other_host_references(page) == ["https://cdn.example.com/x.css", "//cdn.example.com/a.png"]
     assert unlabelled_fields(page) == ["q"]
     assert html_errors(page)
+
+
+def test_refusals_explain_themselves_in_plain_words(client, world):
+    client.force_login(world.observing.user)
+    forbidden = client.get(reverse("chapter_members", args=[world.chapter.code]))
+    assert forbidden.status_code == 403
+    assert "This page is not open to your role" in forbidden.text
+    missing = client.get(reverse("chapter_members", args=[world.other_chapter.code]))
+    assert missing.status_code == 404
+    assert "belongs to a chapter you are not a member of" in missing.text

@@ -16,6 +16,7 @@ The table below is also in the README; the permission matrix test holds every UR
 | edit chapter & hubs  | yes         | no      | no        | no               |
 | view suppliers       | yes         | yes     | yes       | no               |
 | plan pickups         | yes         | no      | no        | no               |
+| take & record pickups| yes         | no      | yes       | yes (with a trusted member) |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -39,6 +40,7 @@ class Action(StrEnum):
     EDIT_CHAPTER = "edit chapter"
     VIEW_SUPPLIERS = "view suppliers"
     PLAN_PICKUPS = "plan pickups"
+    TAKE_PICKUPS = "take pickups"
 
 
 OBSERVING = "observing"
@@ -51,6 +53,7 @@ ALLOWED = {
     Action.EDIT_CHAPTER: {Role.COORDINATOR},
     Action.VIEW_SUPPLIERS: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
     Action.PLAN_PICKUPS: {Role.COORDINATOR},
+    Action.TAKE_PICKUPS: {Role.COORDINATOR, Role.VOLUNTEER, OBSERVING},
 }
 
 

@@ -68,6 +68,12 @@ class Chapter(Versioned):
         validators=[MaxValueValidator(365)],
         help_text=_("How long new members observe before others may vouch for them."),
     )
+    pickup_cutoff_hours = models.PositiveSmallIntegerField(
+        _("give-back cut-off (hours)"),
+        default=24,
+        validators=[MaxValueValidator(168)],
+        help_text=_("A volunteer can give a pickup back until this many hours before it; then only a coordinator."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -288,6 +294,46 @@ class MembershipEvent(models.Model):
 class Unit(models.TextChoices):
     POUND = "lb", _("lb")
     ITEM = "item", _("item")
+
+
+# The most one ledger line may hold; more is almost surely a slip (an extra zero).
+MAX_LINE_QUANTITY = {Unit.POUND: Decimal("5000"), Unit.ITEM: Decimal("5000")}
+
+
+class LedgerIsAppendOnly(Exception):
+    pass
+
+
+class LedgerEntry(models.Model):
+    """A row of the supply and distribution ledger: written once, never changed or deleted.
+
+    A mistake is fixed by a new entry that points at the one it corrects, with who and why; the
+    newest entry of such a chain is the one that counts.
+    """
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("corrects")
+    )
+    correction_reason = models.CharField(_("why it is corrected"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="%(app_label)s_%(class)s_correction_says_why",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerIsAppendOnly(f"{self._meta.label} rows are never changed: add a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly(f"{self._meta.label} rows are never deleted: add a correction instead.")
 
 
 class Category(models.Model):

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from mimac.forms import VersionedModelForm
-from mimac.models import ClosureDay, Trust
-from pickups.models import PickupSchedule, Supplier, SupplierClosure
+from mimac.models import MAX_LINE_QUANTITY, Category, ClosureDay, Role, Trust
+from mimac.photos import PhotoFormField
+from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
 
 WEEKDAYS = [
     ("MO", _("Monday")),
@@ -227,3 +228,101 @@ class ClosureDayForm(forms.ModelForm):
         if ClosureDay.objects.filter(chapter=self.instance.chapter, date=date).exists():
             raise forms.ValidationError(_("The chapter is already closed on that day."))
         return date
+
+
+class RecordForm(forms.Form):
+    arrived_at = forms.TimeField(label=_("Arrival time"), widget=_time_input(), help_text=_("When you got there."))
+    photo = PhotoFormField(label=_("Photo of the food (optional)"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class LineForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("What"), queryset=Category.objects.filter(active=True), required=False)
+    quantity = forms.DecimalField(label=_("How much"), max_digits=10, decimal_places=2, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        category, quantity = cleaned.get("category"), cleaned.get("quantity")
+        if category is None and quantity is None:
+            return cleaned
+        if category is None:
+            self.add_error("category", _("Choose what this quantity is of."))
+        elif quantity is None:
+            self.add_error("quantity", _("Enter how much, in %(unit)s.") % {"unit": category.unit})
+        else:
+            check_quantity(self, "quantity", category, quantity)
+        return cleaned
+
+
+def check_quantity(form, field, category, quantity, *, allow_zero=False):
+    """Quantities are positive, in the category's unit, and below what one line can plausibly hold."""
+    if quantity < 0 or (quantity == 0 and not allow_zero):
+        form.add_error(field, _("Enter a quantity above zero."))
+    elif quantity > MAX_LINE_QUANTITY[category.unit]:
+        form.add_error(
+            field,
+            _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
+            % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
+        )
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        lines = []
+        for form in self.forms:
+            category = form.cleaned_data.get("category")
+            if category is None:
+                continue
+            if category in seen:
+                raise forms.ValidationError(
+                    _("%(category)s is there twice: put it on one line.") % {"category": category.name}
+                )
+            seen.add(category)
+            lines.append((category, form.cleaned_data["quantity"]))
+        if not lines:
+            raise forms.ValidationError(_("Enter at least one line of what came in."))
+        self.lines = lines
+
+
+LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, max_num=20, absolute_max=20)
+
+
+class MissedForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why was it missed?"), choices=Pickup.MissedReason.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class CorrectionForm(forms.Form):
+    quantity = forms.DecimalField(label=_("Correct quantity"), max_digits=10, decimal_places=2)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=200)
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.fields["quantity"].help_text = _("In %(unit)s. The line as recorded stays in the ledger.") % {
+            "unit": line.category.unit
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quantity") is not None:
+            check_quantity(self, "quantity", self.line.category, cleaned["quantity"], allow_zero=True)
+        return cleaned
+
+
+class AssignForm(forms.Form):
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, chapter, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["volunteer"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(memberships__chapter=chapter, memberships__active=True, is_active=True)
+            .exclude(memberships__chapter=chapter, memberships__role=Role.AUDITOR)
+            .order_by("first_name")
+        )
+        field.label_from_instance = lambda user: user.first_name or user.username

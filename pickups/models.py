@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, Versioned
+from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, Versioned
 
 
 class Supplier(Versioned):
@@ -168,7 +169,23 @@ class Pickup(models.Model):
     date = models.DateField(_("date"))
     window_start = models.TimeField(_("window opens"))
     window_end = models.TimeField(_("window closes"))
+
+    class MissedReason(models.TextChoices):
+        SUPPLIER_CLOSED = "supplier_closed", _("Supplier was closed")
+        NOTHING_TO_GIVE = "nothing_to_give", _("Supplier had nothing to give")
+        NO_VOLUNTEER = "no_volunteer", _("No volunteer could go")
+        VEHICLE = "vehicle", _("Vehicle problem")
+        OTHER = "other", _("Other")
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    missed_reason = models.CharField(_("why it was missed"), max_length=20, choices=MissedReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     volunteers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="PickupAssignment", through_fields=("pickup", "volunteer"), related_name="+"
     )
@@ -179,10 +196,36 @@ class Pickup(models.Model):
         ordering = ["date", "window_start"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "date"], name="pickups_pickup_once_per_schedule_day"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(arrived_at__isnull=False, recorded_by__isnull=False),
+                name="pickups_pickup_done_has_arrival",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="missed") | (~Q(missed_reason="") & Q(recorded_by__isnull=False)),
+                name="pickups_pickup_missed_has_reason",
+            ),
         ]
 
     def __str__(self):
         return f"{self.supplier} {self.date} {self.window_start:%H:%M}"
+
+    @property
+    def chapter(self) -> Chapter:
+        return self.supplier.chapter
+
+    @property
+    def arrived_on_time(self) -> bool:
+        return self.status == self.Status.DONE and self.window_starts_at <= self.arrived_at <= self.window_ends_at
+
+    @property
+    def recorded_late(self) -> bool:
+        """Recorded on a later day than it happened (from paper, say): shown with who and when."""
+        if not self.recorded_at:
+            return False
+        return timezone.localtime(self.recorded_at, self.window_starts_at.tzinfo).date() > self.date
+
+    def give_back_deadline(self) -> datetime.datetime:
+        return self.window_starts_at - datetime.timedelta(hours=self.chapter.pickup_cutoff_hours)
 
     def _local(self, time: datetime.time) -> datetime.datetime:
         return datetime.datetime.combine(self.date, time, tzinfo=zoneinfo.ZoneInfo(self.supplier.chapter.time_zone))
@@ -194,6 +237,28 @@ class Pickup(models.Model):
     @property
     def window_ends_at(self) -> datetime.datetime:
         return self._local(self.window_end)
+
+
+class PickupLine(LedgerEntry):
+    """What came in: a quantity of one category, in the category's unit. Part of the ledger."""
+
+    pickup = models.ForeignKey(Pickup, on_delete=models.PROTECT, related_name="lines")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+
+    class Meta(LedgerEntry.Meta):
+        ordering = ["category__name", "recorded_at"]
+        constraints = [
+            *LedgerEntry.Meta.constraints,
+            # A correction may bring a line down to nothing; a first entry records something.
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) | Q(quantity=0, corrects__isnull=False),
+                name="pickups_line_quantity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.category.unit} {self.category.name}"
 
 
 class PickupAssignment(models.Model):

@@ -1,10 +1,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from mimac.models import Hub
-from pickups.models import Pickup, PickupAssignment
+from pickups.models import Pickup, PickupAssignment, PickupLine
 
 # How many upcoming dates a schedule's preview lists.
 PREVIEW_DATES = 12
@@ -39,3 +40,67 @@ def upcoming_occurrences(schedule, today: datetime.date, horizon: datetime.timed
     """What a schedule will produce from today (or its first day): dates kept and skipped, for a preview."""
     first = max(today, schedule.starts_on)
     return schedule.occurrences(first, first + horizon)[:PREVIEW_DATES]
+
+
+RELIABILITY_DAYS = 90
+
+
+@dataclass
+class Reliability:
+    due: int
+    on_time: int
+    missed: list[Pickup]
+    first: datetime.date
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def reliability(supplier, today: datetime.date) -> Reliability:
+    """How well the chapter kept its word to a supplier over the last 90 days (before today).
+
+    A pickup counts as kept when it was recorded done with an arrival inside its window. Whether an
+    arrival fell inside needs the chapter's time zone, so it is decided here, over at most a few
+    dozen rows of one supplier.
+    """
+    first = today - datetime.timedelta(days=RELIABILITY_DAYS)
+    due = list(
+        supplier.pickups.filter(date__gte=first, date__lt=today)
+        .exclude(status=Pickup.Status.CANCELLED)
+        .select_related("supplier__chapter", "recorded_by")
+        .order_by("-date")
+    )
+    return Reliability(
+        due=len(due),
+        on_time=sum(pickup.arrived_on_time for pickup in due),
+        missed=[pickup for pickup in due if pickup.status == Pickup.Status.MISSED],
+        first=first,
+    )
+
+
+def received_by_month(supplier, since: datetime.date):
+    """Quantities received per month and category (the newest entry of each corrected line counts)."""
+    return (
+        PickupLine.objects.filter(pickup__supplier=supplier, pickup__date__gte=since, correction__isnull=True)
+        .annotate(month=TruncMonth("pickup__date"))
+        .values("month", "category__name", "category__unit")
+        .annotate(total=Sum("quantity"))
+        .order_by("-month", "category__name")
+    )
+
+
+def open_pickups(hub: Hub, first: datetime.date, days: int = 7) -> QuerySet:
+    """Pickups at the hub in the coming days that still need a volunteer."""
+    last = first + datetime.timedelta(days=days - 1)
+    pickups = Pickup.objects.filter(hub=hub, status=Pickup.Status.SCHEDULED, assignments__isnull=True)
+    return pickups.between(first, last).select_related("supplier")
+
+
+def lines_of(pickup: Pickup) -> QuerySet:
+    """Every line as written, corrections beside what they correct; `correction_exists` marks the replaced."""
+    return (
+        pickup.lines.select_related("category", "recorded_by", "corrects")
+        .annotate(correction_exists=Exists(PickupLine.objects.filter(corrects=OuterRef("pk"))))
+        .order_by("category__name", "recorded_at")
+    )

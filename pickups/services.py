@@ -2,9 +2,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mimac.models import Chapter
-from pickups.models import Pickup, PickupAssignment, PickupSchedule, Supplier
+from mimac.models import Chapter, Membership, Photo, Trust
+from pickups.models import Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
 
 HORIZON_WEEKS = 8
 
@@ -72,3 +74,132 @@ def plan_everything(*, today: datetime.date | None = None) -> PlanResult:
 
 def _plan_all(schedules, today=None) -> PlanResult:
     return sum((plan_schedule(schedule=schedule, today=today) for schedule in schedules), PlanResult())
+
+
+class PickupRefused(Exception):
+    """An operation on a pickup that its state or the rules do not allow; the message says why."""
+
+
+def _locked(pickup: Pickup) -> Pickup:
+    return Pickup.objects.select_for_update().select_related("supplier__chapter").get(pk=pickup.pk)
+
+
+def _trusted_on(pickup: Pickup, *, leaving=None) -> bool:
+    volunteers = [a.volunteer_id for a in pickup.assignments.all() if a.volunteer_id != getattr(leaving, "pk", None)]
+    chapter = pickup.supplier.chapter
+    return Membership.objects.active().filter(chapter=chapter, user__in=volunteers, trust=Trust.TRUSTED).exists()
+
+
+def _check_not_alone(pickup: Pickup, volunteer) -> None:
+    membership = Membership.objects.active().filter(chapter=pickup.supplier.chapter, user=volunteer).first()
+    if membership is None:
+        raise PickupRefused(_("Only active members of the chapter can be on its pickups."))
+    if not membership.is_trusted and not _trusted_on(pickup):
+        raise PickupRefused(
+            _("New members go on pickups together with a trusted member: a trusted member must be on it first.")
+        )
+
+
+def overlapping(pickup: Pickup, volunteer) -> list[Pickup]:
+    """The volunteer's other pickups that day whose windows overlap this one's."""
+    return list(
+        Pickup.objects.filter(
+            assignments__volunteer=volunteer,
+            date=pickup.date,
+            window_start__lt=pickup.window_end,
+            window_end__gt=pickup.window_start,
+        )
+        .exclude(pk=pickup.pk)
+        .exclude(status=Pickup.Status.CANCELLED)
+        .select_related("supplier")
+    )
+
+
+@transaction.atomic
+def put_on_pickup(*, pickup: Pickup, volunteer, by) -> list[Pickup]:
+    """A volunteer takes a pickup (by=themselves) or a coordinator assigns one. Returns double-bookings."""
+    pickup = _locked(pickup)
+    if pickup.status != Pickup.Status.SCHEDULED or pickup.date < pickup.chapter.today():
+        raise PickupRefused(_("This pickup is no longer open."))
+    if pickup.assignments.filter(volunteer=volunteer).exists():
+        raise PickupRefused(_("%(name)s is already on this pickup.") % {"name": _name(volunteer)})
+    _check_not_alone(pickup, volunteer)
+    PickupAssignment.objects.create(pickup=pickup, volunteer=volunteer, assigned_by=by)
+    return overlapping(pickup, volunteer)
+
+
+@transaction.atomic
+def take_off_pickup(*, pickup: Pickup, volunteer, by, coordinator: bool) -> None:
+    """A volunteer gives a pickup back before the cut-off; a coordinator may take anyone off at any time."""
+    pickup = _locked(pickup)
+    assignment = pickup.assignments.filter(volunteer=volunteer).first()
+    if assignment is None:
+        raise PickupRefused(_("%(name)s is not on this pickup.") % {"name": _name(volunteer)})
+    if not coordinator and timezone.now() >= pickup.give_back_deadline():
+        raise PickupRefused(
+            _("It is less than %(hours)d hours before the pickup: ask a coordinator to find someone else.")
+            % {"hours": pickup.chapter.pickup_cutoff_hours}
+        )
+    others = [a.volunteer for a in pickup.assignments.select_related("volunteer") if a.volunteer != volunteer]
+    if others and not _trusted_on(pickup, leaving=volunteer) and not coordinator:
+        raise PickupRefused(_("A new member would be left alone on this pickup: ask a coordinator."))
+    assignment.delete()
+
+
+@transaction.atomic
+def record_done(*, pickup: Pickup, by, arrived_at, lines, photo=None, note="") -> Pickup:
+    """Record what came in. Refused if someone recorded it meanwhile: nothing is saved halfway."""
+    pickup = _check_recordable(_locked(pickup))
+    if photo:
+        pickup.photo = Photo.objects.create(chapter=pickup.chapter, image=photo, uploaded_by=by)
+    PickupLine.objects.bulk_create(
+        PickupLine(pickup=pickup, category=category, quantity=quantity, recorded_by=by) for category, quantity in lines
+    )
+    return _close(pickup, by, status=Pickup.Status.DONE, arrived_at=arrived_at, note=note)
+
+
+@transaction.atomic
+def record_missed(*, pickup: Pickup, by, reason: str, note="") -> Pickup:
+    pickup = _check_recordable(_locked(pickup))
+    return _close(pickup, by, status=Pickup.Status.MISSED, missed_reason=reason, note=note)
+
+
+def _check_recordable(pickup: Pickup) -> Pickup:
+    if pickup.status == Pickup.Status.CANCELLED:
+        raise PickupRefused(_("This pickup was cancelled, so there is nothing to record."))
+    if pickup.status != Pickup.Status.SCHEDULED:
+        raise PickupRefused(
+            _("%(name)s already recorded this pickup at %(time)s. Nothing of yours was saved: compare below.")
+            % {"name": _name(pickup.recorded_by), "time": timezone.localtime(pickup.recorded_at).strftime("%H:%M")}
+        )
+    if pickup.date > pickup.chapter.today():
+        raise PickupRefused(_("This pickup is on %(date)s: record it once it has happened.") % {"date": pickup.date})
+    return pickup
+
+
+def _close(pickup: Pickup, by, **fields) -> Pickup:
+    for name, value in fields.items():
+        setattr(pickup, name, value)
+    pickup.recorded_by, pickup.recorded_at = by, timezone.now()
+    pickup.save()
+    return pickup
+
+
+@transaction.atomic
+def correct_line(*, line: PickupLine, by, quantity, reason: str) -> PickupLine:
+    """A new, attributed line that replaces `line`; the original stays as it was written."""
+    _locked(line.pickup)
+    if PickupLine.objects.filter(corrects=line).exists():
+        raise PickupRefused(_("This line was corrected already: correct the newest one."))
+    return PickupLine.objects.create(
+        pickup=line.pickup,
+        category=line.category,
+        quantity=quantity,
+        corrects=line,
+        correction_reason=reason,
+        recorded_by=by,
+    )
+
+
+def _name(user) -> str:
+    return user.first_name or user.username

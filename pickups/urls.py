@@ -16,4 +16,13 @@ urlpatterns = [
     path("closure-days/<int:pk>/delete/", views.chapter_closure_delete, name="chapter_closure_delete"),
     path("schedule/", views.week, name="week"),
     path("today/", views.today, name="today"),
+    path("<int:pk>/", views.pickup_detail, name="pickup_detail"),
+    path("<int:pk>/take/", views.pickup_take, name="pickup_take"),
+    path("<int:pk>/give-back/", views.pickup_give_back, name="pickup_give_back"),
+    path("<int:pk>/assign/", views.pickup_assign, name="pickup_assign"),
+    path("<int:pk>/record/", views.pickup_record, name="pickup_record"),
+    path("<int:pk>/missed/", views.pickup_missed, name="pickup_missed"),
+    path("lines/<int:pk>/correct/", views.line_correct, name="line_correct"),
+    path("print/week/", views.print_week, name="print_week"),
+    path("print/open/", views.print_open, name="print_open"),
 ]

@@ -1,6 +1,8 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,8 +16,18 @@ from mimac.access import Action
 from mimac.models import ClosureDay, Hub
 from mimac.views import edit_versioned
 from pickups import queries, services
-from pickups.forms import ClosureDayForm, ScheduleForm, SupplierClosureForm, SupplierForm
-from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
+from pickups.forms import (
+    AssignForm,
+    ClosureDayForm,
+    CorrectionForm,
+    LineFormSet,
+    MissedForm,
+    RecordForm,
+    ScheduleForm,
+    SupplierClosureForm,
+    SupplierForm,
+)
+from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier, SupplierClosure
 
 SUPPLIERS_PER_PAGE = 25
 
@@ -72,8 +84,11 @@ def supplier_detail(request, pk):
     supplier = _get_supplier(request, pk, Action.VIEW_SUPPLIERS)
     today = supplier.chapter.today()
     upcoming = queries.with_volunteers(supplier.pickups.filter(date__gte=today))[:20]
+    reliability = queries.reliability(supplier, today)
     context = {
         "supplier": supplier,
+        "reliability": reliability,
+        "received": queries.received_by_month(supplier, reliability.first),
         "categories": supplier.categories.all(),
         "schedules": supplier.schedules.select_related("hub").prefetch_related("default_volunteers"),
         "closures": supplier.closures.filter(ends_on__gte=today),
@@ -175,8 +190,7 @@ def chapter_closure_delete(request, pk):
 
 
 def week(request):
-    chapters = access.chapters_where(request.user, Action.VIEW_CHAPTER)
-    hubs = Hub.objects.filter(chapter__in=chapters, active=True).select_related("chapter").order_by("chapter", "name")
+    hubs = _hubs_for(request)
     hub = _chosen(hubs, request.GET.get("hub"))
     today = hub.chapter.today() if hub else datetime.date.today()
     monday = _monday(request.GET.get("week"), today)
@@ -217,3 +231,189 @@ def today(request):
         for chapter in chapters
     ]
     return render(request, "pickups/today.html", {"sections": sections})
+
+
+def _get_pickup(request, pk, action) -> Pickup:
+    pickup = get_object_or_404(Pickup.objects.select_related("supplier__chapter", "hub", "recorded_by"), pk=pk)
+    access.require(request.user, pickup.supplier.chapter, action)
+    return pickup
+
+
+def pickup_detail(request, pk):
+    pickup = _get_pickup(request, pk, Action.VIEW_CHAPTER)
+    user, chapter = request.user, pickup.chapter
+    assignments = list(pickup.assignments.select_related("volunteer", "assigned_by"))
+    on_it = any(assignment.volunteer == user for assignment in assignments)
+    may_plan = access.may(user, chapter, Action.PLAN_PICKUPS)
+    context = {
+        "pickup": pickup,
+        "assignments": assignments,
+        "on_it": on_it,
+        "may_take": access.may(user, chapter, Action.TAKE_PICKUPS) and pickup.status == Pickup.Status.SCHEDULED,
+        "may_plan": may_plan,
+        "may_record": _may_record(request, pickup, on_it),
+        "assign_form": AssignForm(chapter=chapter) if may_plan else None,
+        "lines": queries.lines_of(pickup),
+    }
+    return render(request, "pickups/pickup_detail.html", context)
+
+
+def _may_record(request, pickup, on_it) -> bool:
+    """Whoever did the pickup records it, or a coordinator."""
+    return on_it or access.may(request.user, pickup.chapter, Action.PLAN_PICKUPS)
+
+
+@require_POST
+def pickup_take(request, pk):
+    pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
+    return _put_on(request, pickup, request.user)
+
+
+@require_POST
+def pickup_assign(request, pk):
+    pickup = _get_pickup(request, pk, Action.PLAN_PICKUPS)
+    form = AssignForm(request.POST, chapter=pickup.chapter)
+    if not form.is_valid():
+        messages.error(request, _("Choose a volunteer of the chapter."))
+        return redirect("pickups:pickup_detail", pk=pickup.pk)
+    return _put_on(request, pickup, form.cleaned_data["volunteer"])
+
+
+def _put_on(request, pickup, volunteer):
+    try:
+        clashes = services.put_on_pickup(pickup=pickup, volunteer=volunteer, by=request.user)
+    except services.PickupRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(name)s is on this pickup.") % {"name": volunteer.first_name or volunteer})
+        for clash in clashes:
+            messages.warning(
+                request,
+                _("Double booking: %(name)s is also on %(supplier)s from %(start)s to %(end)s that day.")
+                % {
+                    "name": volunteer.first_name or volunteer,
+                    "supplier": clash.supplier.name,
+                    "start": f"{clash.window_start:%H:%M}",
+                    "end": f"{clash.window_end:%H:%M}",
+                },
+            )
+    return redirect("pickups:pickup_detail", pk=pickup.pk)
+
+
+@require_POST
+def pickup_give_back(request, pk):
+    pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
+    coordinator = access.may(request.user, pickup.chapter, Action.PLAN_PICKUPS)
+    volunteer = request.user
+    if coordinator and request.POST.get("volunteer"):
+        volunteer = get_object_or_404(get_user_model(), pk=request.POST["volunteer"])
+    try:
+        services.take_off_pickup(pickup=pickup, volunteer=volunteer, by=request.user, coordinator=coordinator)
+    except services.PickupRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(name)s is off this pickup.") % {"name": volunteer.first_name or volunteer})
+    return redirect("pickups:pickup_detail", pk=pickup.pk)
+
+
+def pickup_record(request, pk):
+    pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
+    if not _may_record(request, pickup, pickup.assignments.filter(volunteer=request.user).exists()):
+        raise PermissionDenied
+    form = RecordForm(request.POST or None, request.FILES or None)
+    lines = LineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        arrived_at = datetime.datetime.combine(
+            pickup.date, form.cleaned_data["arrived_at"], pickup.window_starts_at.tzinfo
+        )
+        try:
+            services.record_done(
+                pickup=pickup,
+                by=request.user,
+                arrived_at=arrived_at,
+                lines=lines.lines,
+                photo=form.cleaned_data["photo"],
+                note=form.cleaned_data["note"],
+            )
+        except services.PickupRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Pickup recorded. Thank you!"))
+            return redirect("pickups:pickup_detail", pk=pickup.pk)
+    context = {
+        "pickup": pickup,
+        "form": form,
+        "lines": lines,
+        "missed_form": MissedForm(),
+        "recorded": _recorded(pickup),
+    }
+    return render(request, "pickups/pickup_record.html", context)
+
+
+@require_POST
+def pickup_missed(request, pk):
+    pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
+    if not _may_record(request, pickup, pickup.assignments.filter(volunteer=request.user).exists()):
+        raise PermissionDenied
+    form = MissedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_missed(pickup=pickup, by=request.user, **form.cleaned_data)
+        except services.PickupRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Recorded as missed."))
+    else:
+        messages.error(request, _("Choose why the pickup was missed."))
+    return redirect("pickups:pickup_detail", pk=pickup.pk)
+
+
+def _recorded(pickup):
+    """What is already recorded, fetched fresh, to show beside a refused second recording."""
+    pickup = Pickup.objects.select_related("recorded_by").get(pk=pickup.pk)
+    return pickup if pickup.status != Pickup.Status.SCHEDULED else None
+
+
+def line_correct(request, pk):
+    line = get_object_or_404(PickupLine.objects.select_related("pickup__supplier__chapter", "category"), pk=pk)
+    pickup = line.pickup
+    access.require(request.user, pickup.chapter, Action.TAKE_PICKUPS)
+    if line.recorded_by != request.user and not access.may(request.user, pickup.chapter, Action.PLAN_PICKUPS):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST or None, line=line)
+    if form.is_valid():
+        try:
+            services.correct_line(
+                line=line, by=request.user, quantity=form.cleaned_data["quantity"], reason=form.cleaned_data["reason"]
+            )
+        except services.PickupRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Correction recorded; the original line stays in the ledger."))
+        return redirect("pickups:pickup_detail", pk=pickup.pk)
+    return render(request, "pickups/line_correct.html", {"line": line, "pickup": pickup, "form": form})
+
+
+def print_week(request):
+    hubs = _hubs_for(request)
+    hub = _chosen(hubs, request.GET.get("hub"))
+    if hub is None:
+        raise Http404
+    monday = _monday(request.GET.get("week"), hub.chapter.today())
+    context = {"hub": hub, "monday": monday, "days": queries.week_at_hub(hub, monday)}
+    return render(request, "pickups/print_week.html", context)
+
+
+def print_open(request):
+    hubs = _hubs_for(request)
+    hub = _chosen(hubs, request.GET.get("hub"))
+    if hub is None:
+        raise Http404
+    today = hub.chapter.today()
+    context = {"hub": hub, "today": today, "pickups": queries.open_pickups(hub, today)}
+    return render(request, "pickups/print_open.html", context)
+
+
+def _hubs_for(request):
+    chapters = access.chapters_where(request.user, Action.VIEW_CHAPTER)
+    return Hub.objects.filter(chapter__in=chapters, active=True).select_related("chapter").order_by("chapter", "name")

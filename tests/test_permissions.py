@@ -13,8 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from mimac.models import Photo
+from mimac.models import Category, Photo
 from mimac.photos import clean_photo
+from pickups.services import plan_schedule
 from tests import images
 from tests.factories import make_schedule, make_supplier
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
@@ -53,6 +54,23 @@ def _supplier_closure(world):
     supplier = make_supplier(world.chapter)
     today = world.chapter.today()
     return supplier.closures.create(starts_on=today, ends_on=today).pk
+
+
+def _pickup(world):
+    """Today's pickup in the first chapter, with its trusted volunteer on it."""
+    schedule = make_schedule(make_supplier(world.chapter), world.hub, "FREQ=DAILY;COUNT=1")
+    plan_schedule(schedule=schedule)
+    pickup = schedule.pickups.get()
+    pickup.assignments.create(volunteer=world.volunteer.user, assigned_by=world.coordinator.user)
+    return pickup
+
+
+def _line(world):
+    pickup = _pickup(world)
+    return pickup.lines.create(category=Category.objects.first(), quantity=5, recorded_by=world.volunteer.user).pk
+
+
+PICKUP = lambda world: {"pk": _pickup(world).pk}  # noqa: E731
 
 
 def _closure_day(world):
@@ -95,6 +113,15 @@ MATRIX = {
     "pickups:chapter_closures": Case("get", "in 403 403 200 403 404 200", CHAPTER),
     "pickups:chapter_closure_delete": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _closure_day(w)}),
     "pickups:week": Case("get", "in 200 200 200 200 200 200"),
+    "pickups:pickup_detail": Case("get", "in 200 200 200 200 404 200", PICKUP),
+    "pickups:pickup_take": Case("post", "in 302 302 302 403 404 302", PICKUP),
+    "pickups:pickup_give_back": Case("post", "in 302 302 302 403 404 302", PICKUP),
+    "pickups:pickup_assign": Case("post", "in 403 403 302 403 404 302", PICKUP),
+    "pickups:pickup_record": Case("get", "in 200 403 200 403 404 200", PICKUP),
+    "pickups:pickup_missed": Case("post", "in 302 403 302 403 404 302", PICKUP),
+    "pickups:line_correct": Case("get", "in 200 403 200 403 404 200", lambda w: {"pk": _line(w)}),
+    "pickups:print_week": Case("get", "in 200 200 200 200 200 200"),
+    "pickups:print_open": Case("get", "in 200 200 200 200 200 200"),
     "pickups:today": Case("get", "in 200 200 200 200 200 200"),
 }
 

@@ -14,6 +14,12 @@ def _hub_form(hub, **changes):
     return {**data, **changes}
 
 
+def _chapter_form(world, **changes):
+    chapter = world.chapter
+    data = {"name": chapter.name, "time_zone": chapter.time_zone, "observation_days": 90, "pickup_cutoff_hours": 24}
+    return {**data, "version": chapter.version, **changes}
+
+
 def test_a_stale_edit_is_refused_and_shows_both_versions_losing_nothing(client, world):
     hub = world.hub
     client.force_login(world.coordinator.user)
@@ -47,7 +53,7 @@ def test_after_seeing_the_conflict_saving_again_keeps_the_second_editors_version
 def test_chapter_settings_are_versioned_too(client, world):
     client.force_login(world.coordinator.user)
     url = reverse("chapter_settings", args=[world.chapter.code])
-    data = {"name": world.chapter.name, "time_zone": "America/Detroit", "observation_days": 60, "version": 1}
+    data = _chapter_form(world, observation_days=60)
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "observation_days": 30})
     assert "Someone else saved this" in response.text
@@ -58,7 +64,7 @@ def test_chapter_settings_are_versioned_too(client, world):
 def test_a_bad_time_zone_is_refused_with_a_clear_message(client, world):
     client.force_login(world.coordinator.user)
     url = reverse("chapter_settings", args=[world.chapter.code])
-    data = {"name": world.chapter.name, "time_zone": "Mars/Base", "observation_days": 90, "version": 1}
+    data = _chapter_form(world, time_zone="Mars/Base")
     response = client.post(url, data)
     assert "Mars/Base is not a time zone we know." in response.text
 

@@ -112,7 +112,9 @@ def test_a_schedule_change_or_new_closure_leaves_taken_and_recorded_pickups_alon
     taken = schedule.pickups.get(date=D(2027, 1, 12))
     taken.assignments.create(volunteer=world.volunteer.user, assigned_by=world.volunteer.user)
     recorded = schedule.pickups.get(date=D(2027, 1, 14))
-    Pickup.objects.filter(pk=recorded.pk).update(status=Pickup.Status.DONE)
+    Pickup.objects.filter(pk=recorded.pk).update(
+        status=Pickup.Status.DONE, arrived_at=recorded.window_starts_at, recorded_by=world.volunteer.user
+    )
 
     schedule.rrule = "FREQ=WEEKLY;BYDAY=WE"
     schedule.window_start = datetime.time(14)

@@ -371,7 +371,7 @@ def pickup_missed(request, pk):
 def _recorded(pickup):
     """What is already recorded, fetched fresh, to show beside a refused second recording."""
     pickup = Pickup.objects.select_related("recorded_by").get(pk=pickup.pk)
-    return pickup if pickup.status != Pickup.Status.SCHEDULED else None
+    return pickup if pickup.status in {Pickup.Status.DONE, Pickup.Status.MISSED} else None
 
 
 def line_correct(request, pk):

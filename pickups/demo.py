@@ -1,12 +1,13 @@
 """Fictional suppliers with a realistic mix of schedules and closures, and their planned pickups."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
 from mimac.models import Category, Chapter
-from pickups.models import PickupSchedule, Supplier
-from pickups.services import plan_chapter
+from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
+from pickups.services import correct_line, plan_chapter, plan_schedule, record_done, record_missed
 
 # name, kind, address, usual categories, rrule, window (hours), usual volunteers
 SUPPLIERS = {
@@ -50,7 +51,50 @@ def load(password: str) -> None:
             )  # fmt: skip
             schedule.default_volunteers.set(users[username] for username in volunteers)
         _closures(chapter, today)
+        for schedule in PickupSchedule.objects.filter(supplier__chapter=chapter):
+            plan_schedule(schedule=schedule, today=today - datetime.timedelta(weeks=3), horizon_weeks=3)
         plan_chapter(chapter=chapter)
+        _record_the_past_weeks(chapter, today, users)
+
+
+def _record_the_past_weeks(chapter: Chapter, today: datetime.date, users) -> None:
+    """Most past pickups done (a few late, one typo corrected afterwards), some missed with a reason."""
+    recorder = next(user for name, user in users.items() if name in {"volunteer", "coordinator2"} and
+                    user.memberships.filter(chapter=chapter).exists())  # fmt: skip
+    coordinator = next(
+        user for user in users.values() if user.memberships.filter(chapter=chapter, role="coordinator").exists()
+    )
+    past = (
+        Pickup.objects.filter(supplier__chapter=chapter, date__lt=today)
+        .select_related("supplier")
+        .order_by("date", "pk")
+    )
+    for number, pickup in enumerate(past):
+        if number % 9 == 4:
+            reason = [
+                Pickup.MissedReason.NO_VOLUNTEER,
+                Pickup.MissedReason.NOTHING_TO_GIVE,
+                Pickup.MissedReason.VEHICLE,
+            ][number % 3]
+            record_missed(pickup=pickup, by=recorder, reason=reason)
+            continue
+        minutes = 75 if number % 7 == 3 else 15  # now and then after the window closed
+        categories = list(pickup.supplier.categories.all()[:2])
+        lines = [(category, Decimal(10 + (number * 7 + index * 5) % 40)) for index, category in enumerate(categories)]
+        record_done(
+            pickup=pickup,
+            by=recorder,
+            arrived_at=pickup.window_starts_at + datetime.timedelta(minutes=minutes),
+            lines=lines,
+        )
+    first_line = PickupLine.objects.filter(pickup__supplier__chapter=chapter).order_by("pk").first()
+    if first_line:
+        correct_line(
+            line=first_line,
+            by=coordinator,
+            quantity=first_line.quantity / 10,
+            reason="an extra zero typed on the sheet",
+        )
 
 
 def _closures(chapter: Chapter, today: datetime.date) -> None:

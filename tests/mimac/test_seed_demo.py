@@ -52,3 +52,14 @@ def test_seed_demo_plans_a_realistic_mix_of_supplier_pickups(db):
     assert Pickup.objects.filter(assignments__isnull=True).exists(), "some pickups still need a volunteer"
     christmas = Membership.objects.get(user__username="coordinator").chapter.closure_days.get(reason="Christmas Day")
     assert not Pickup.objects.filter(date=christmas.date, supplier__chapter__code="RIV").exists()
+
+
+def test_seed_demo_records_past_weeks_with_missed_pickups_and_a_correction(db):
+    from pickups.models import Pickup, PickupLine
+
+    call_command("seed_demo", "--force")
+
+    riverside = Pickup.objects.filter(supplier__chapter__code="RIV")
+    assert riverside.filter(status=Pickup.Status.DONE).count() > 10
+    assert riverside.filter(status=Pickup.Status.MISSED).exclude(missed_reason="").exists()
+    assert PickupLine.objects.filter(pickup__supplier__chapter__code="RIV", corrects__isnull=False).count() == 1

@@ -216,7 +216,7 @@ def test_a_correction_leaves_the_original_unchanged_and_both_are_listed(client, 
     assert (correction.quantity, correction.recorded_by) == (Decimal(14), world.coordinator.user)
     page = client.get(reverse("pickups:pickup_detail", args=[pickup.pk]))
     assert "<s>40 lb</s>" in page.text
-    assert "replaces 40: typed 40 for 14" in page.text
+    assert "replaces 40 lb: typed 40 for 14" in page.text
     again = client.post(
         reverse("pickups:line_correct", args=[original.pk]), {"quantity": "15", "reason": "x"}, follow=True
     )

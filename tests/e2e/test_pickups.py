@@ -1,0 +1,62 @@
+from mimac.models import Role
+from pickups.models import Pickup
+from pickups.services import plan_schedule
+from tests import images
+from tests.factories import make_chapter, make_hub, make_member, make_schedule, make_supplier
+
+
+def _photo(name, image):
+    return {"name": name, "mimeType": "image/jpeg", "buffer": images.encode(image)}
+
+
+def test_a_volunteer_records_a_pickup_with_two_lines_and_a_food_photo(open_tab):
+    chapter = make_chapter()
+    hub = make_hub(chapter, "Church Street Pantry")
+    make_member(chapter, "cora", Role.COORDINATOR, first_name="Cora")
+    make_member(chapter, "val", first_name="Val")
+    supplier = make_supplier(chapter, "Sunrise Bakery")
+    plan_schedule(schedule=make_schedule(supplier, hub, "FREQ=DAILY;COUNT=1"))
+    pickup = Pickup.objects.get()
+
+    coordinator = open_tab()
+    coordinator.sign_in("cora")
+    coordinator.page.get_by_role("link", name="Today").click()
+    coordinator.check()
+    coordinator.page.get_by_role("link", name=pickup.date.strftime("%a")).first.click()
+    coordinator.check()
+    coordinator.page.get_by_label("Volunteer").select_option(label="Val")
+    coordinator.page.get_by_role("button", name="Assign").click()
+    coordinator.check()
+    assert "Val is on this pickup." in coordinator.page.get_by_role("status").inner_text()
+
+    volunteer = open_tab()
+    volunteer.sign_in("val")
+    volunteer.page.get_by_role("link", name="Today").click()
+    volunteer.check()
+    volunteer.page.get_by_role("link", name=pickup.date.strftime("%a")).first.click()
+    volunteer.check()
+    volunteer.page.get_by_role("link", name="Record what happened").click()
+    volunteer.check()
+    page = volunteer.page
+    page.locator("#id_lines-0-category").select_option(label="Bakery (lb)")
+    page.locator("#id_lines-0-quantity").fill("18.5")
+    page.locator("#id_lines-1-category").select_option(label="Dairy and eggs (lb)")
+    page.locator("#id_lines-1-quantity").fill("6")
+    page.get_by_label("Arrival time").fill("09:20")
+    page.get_by_label("Photo of the food").set_input_files(_photo("shelf.jpg", images.face_photo()))
+    page.get_by_role("button", name="Record as done").click()
+    volunteer.check()
+    assert "shows a person's face" in page.get_by_text("Our no-faces policy").inner_text()
+    assert page.locator("#id_lines-0-quantity").input_value() == "18.5", "nothing typed is lost"
+
+    page.get_by_label("Photo of the food").set_input_files(_photo("coffee.jpg", images.food_photo()))
+    page.get_by_role("button", name="Record as done").click()
+    volunteer.check()
+    assert "Pickup recorded. Thank you!" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("link", name="Open the photo").is_visible()
+
+    volunteer.go(f"/pickups/suppliers/{supplier.pk}/")
+    received = page.get_by_role("table").nth(1).inner_text()
+    assert "Bakery" in received
+    assert "18.5 lb" in received
+    assert "Dairy and eggs" in received

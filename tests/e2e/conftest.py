@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -32,7 +33,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not CHROMIUM.exists():
         message = f"Browser journeys need Chromium at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=path)."
         if os.environ.get("CI"):
@@ -42,8 +43,13 @@ def browser():
 
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make are
     # still synchronous, so Django's guard against ORM calls from async code does not apply.
+    serialized = getattr(connection, "_test_serialized_contents", None)
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # With an event loop running in this thread, Django hands out connections per context:
+        # tell the new one what the test database held after migrations, for serialized rollbacks.
+        if serialized is not None:
+            connection._test_serialized_contents = serialized
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
@@ -106,8 +112,12 @@ class Journey:
 
 
 @pytest.fixture
-def open_tab(browser, live_server, transactional_db, request):
-    """Opens a browser tab of its own (cookies included) for each person in a journey."""
+def open_tab(browser, live_server, django_db_serialized_rollback, transactional_db, request):
+    """Opens a browser tab of its own (cookies included) for each person in a journey.
+
+    Journeys run against a live server, so the database is emptied after each; the serialized
+    rollback brings back what migrations put there (the categories).
+    """
     test_name = re.sub(r"[^\w-]+", "-", request.node.name)
     contexts, journeys = [], []
 

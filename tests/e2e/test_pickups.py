@@ -2,6 +2,7 @@ from mimac.models import Role
 from pickups.models import Pickup
 from pickups.services import plan_schedule
 from tests import images
+from tests.e2e.conftest import ARTIFACTS, VIEWPORT
 from tests.factories import make_chapter, make_hub, make_member, make_schedule, make_supplier
 
 
@@ -60,3 +61,29 @@ def test_a_volunteer_records_a_pickup_with_two_lines_and_a_food_photo(open_tab):
     assert "Bakery" in received
     assert "18.5 lb" in received
     assert "Dairy and eggs" in received
+
+
+PRINTABLE_WIDTH_PX = {"A4": round((210 - 24) / 25.4 * 96), "Letter": round((215.9 - 24) / 25.4 * 96)}
+
+
+def test_the_printed_sheets_fit_a4_and_us_letter(journey):
+    chapter = make_chapter()
+    hub = make_hub(chapter, "Church Street Pantry")
+    make_member(chapter, "cora", Role.COORDINATOR, first_name="Cora")
+    for number in range(6):
+        supplier = make_supplier(
+            chapter, f"Great Lakes Regional Food Distributors {number}", address="1200 Industrial Parkway West"
+        )
+        plan_schedule(schedule=make_schedule(supplier, hub, "FREQ=DAILY"))
+    journey.sign_in("cora")
+    page = journey.page
+    for sheet in ("/pickups/print/week/", "/pickups/print/open/"):
+        journey.go(f"{sheet}?hub={hub.pk}")
+        page.emulate_media(media="print")
+        for paper, width in PRINTABLE_WIDTH_PX.items():
+            page.set_viewport_size({"width": width, "height": 1000})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{sheet} is too wide for {paper}"
+            page.pdf(path=ARTIFACTS / f"{journey.name}{sheet.replace('/', '-')}{paper}.pdf", format=paper)
+        assert not page.get_by_role("link", name="Back").is_visible(), "screen-only parts are not printed"
+        page.emulate_media(media="screen")
+        page.set_viewport_size(VIEWPORT)

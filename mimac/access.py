@@ -17,6 +17,7 @@ The table below is also in the README; the permission matrix test holds every UR
 | view suppliers       | yes         | yes     | yes       | no               |
 | plan pickups         | yes         | no      | no        | no               |
 | take & record pickups| yes         | no      | yes       | yes (with a trusted member) |
+| households           | yes         | no      | no        | no               |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -41,6 +42,7 @@ class Action(StrEnum):
     VIEW_SUPPLIERS = "view suppliers"
     PLAN_PICKUPS = "plan pickups"
     TAKE_PICKUPS = "take pickups"
+    MANAGE_HOUSEHOLDS = "manage households"
 
 
 OBSERVING = "observing"
@@ -54,6 +56,8 @@ ALLOWED = {
     Action.VIEW_SUPPLIERS: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
     Action.PLAN_PICKUPS: {Role.COORDINATOR},
     Action.TAKE_PICKUPS: {Role.COORDINATOR, Role.VOLUNTEER, OBSERVING},
+    # Volunteers see a household only as a stop on their own route (deliveries).
+    Action.MANAGE_HOUSEHOLDS: {Role.COORDINATOR},
 }
 
 
@@ -69,12 +73,20 @@ def may(user, chapter: Chapter, action: Action, membership: Membership | None = 
     return membership is not None and standing(membership) in ALLOWED[action]
 
 
+def memberships_of(user) -> list[Membership]:
+    """The user's active memberships, looked up once per request (the user object is per request)."""
+    if "_active_memberships" not in user.__dict__:
+        user.__dict__["_active_memberships"] = list(user.memberships.active().select_related("chapter"))
+    return user.__dict__["_active_memberships"]
+
+
 def membership_in(user, chapter: Chapter) -> Membership | None:
-    """The user's active membership of the chapter, looked up once per request (the user is per request)."""
-    looked_up = user.__dict__.setdefault("_memberships_by_chapter", {})
-    if chapter.pk not in looked_up:
-        looked_up[chapter.pk] = user.memberships.active().filter(chapter=chapter).first()
-    return looked_up[chapter.pk]
+    return next((m for m in memberships_of(user) if m.chapter_id == chapter.pk), None)
+
+
+def may_somewhere(user, action: Action) -> bool:
+    """Whether any of the user's chapters allows the action: for showing or hiding navigation."""
+    return user.is_superuser or any(standing(m) in ALLOWED[action] for m in memberships_of(user))
 
 
 def require(user, chapter: Chapter, action: Action) -> None:
@@ -92,10 +104,7 @@ def chapters_where(user, action: Action) -> list[Chapter]:
     """The chapters in which the user may take the action; 403 when there is none."""
     if user.is_superuser:
         return list(Chapter.objects.all())
-    memberships = user.memberships.active().select_related("chapter")
-    looked_up = user.__dict__.setdefault("_memberships_by_chapter", {})
-    looked_up.update({membership.chapter_id: membership for membership in memberships})
-    chapters = [membership.chapter for membership in memberships if standing(membership) in ALLOWED[action]]
+    chapters = [m.chapter for m in memberships_of(user) if standing(m) in ALLOWED[action]]
     if not chapters:
         raise PermissionDenied
     return chapters

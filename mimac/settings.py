@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mimac.context_processors.navigation",
             ],
         },
     },
@@ -190,6 +191,9 @@ PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 15, minimum=1) * 1_000_000
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
 PHOTO_FACE_THRESHOLD = 80  # detector confidence 0-100; measured in bench/faces.py
 FILE_UPLOAD_HANDLERS = ["mimac.photos.MemoryOnlyUploadHandler"]
+
+# Personal data of households paused or ended this long ago is erased by purge_households.
+HOUSEHOLD_RETENTION_MONTHS = env_int("HOUSEHOLD_RETENTION_MONTHS", 12, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

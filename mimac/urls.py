@@ -36,5 +36,6 @@ urlpatterns = [
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("pickups/", include("pickups.urls")),
+    path("recipients/", include("recipients.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -51,3 +51,16 @@ def make_schedule(supplier, hub, rrule="FREQ=WEEKLY;BYDAY=TU,TH", starts_on=None
         window_end=fields.pop("window_end", datetime.time(11)),
         **fields,
     )
+
+
+def make_household(chapter, name="Amina", by=None, **fields):
+    from recipients.models import Household
+
+    number = (
+        Household.objects.filter(chapter=chapter).order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    defaults = {"address": f"{number} Oak St", "size": 3, "consent_on": chapter.today(), "contact": "paper_only"}
+    by = by or chapter.memberships.filter(role="coordinator").first().user
+    return Household.objects.create(
+        chapter=chapter, number=number, name=name, consent_recorded_by=by, **{**defaults, **fields}
+    )

@@ -17,7 +17,7 @@ from mimac.models import Category, Photo
 from mimac.photos import clean_photo
 from pickups.services import plan_schedule
 from tests import images
-from tests.factories import make_schedule, make_supplier
+from tests.factories import make_household, make_schedule, make_supplier
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
 ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
@@ -70,6 +70,7 @@ def _line(world):
     return pickup.lines.create(category=Category.objects.first(), quantity=5, recorded_by=world.volunteer.user).pk
 
 
+HOUSEHOLD = lambda world: {"pk": make_household(world.chapter).pk}  # noqa: E731
 PICKUP = lambda world: {"pk": _pickup(world).pk}  # noqa: E731
 
 
@@ -122,6 +123,15 @@ MATRIX = {
     "pickups:line_correct": Case("get", "in 200 403 200 403 404 200", lambda w: {"pk": _line(w)}),
     "pickups:print_week": Case("get", "in 200 200 200 200 200 200"),
     "pickups:print_open": Case("get", "in 200 200 200 200 200 200"),
+    "recipients:household_list": Case("get", "in 403 403 200 403 200 200"),
+    "recipients:household_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "recipients:household_import": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "recipients:household_export": Case("post", "in 403 403 200 403 404 200", CHAPTER),
+    "recipients:household_detail": Case("get", "in 403 403 200 403 404 200", HOUSEHOLD),
+    "recipients:household_edit": Case("get", "in 403 403 200 403 404 200", HOUSEHOLD),
+    "recipients:household_status": Case("post", "in 403 403 302 403 404 302", HOUSEHOLD),
+    "recipients:household_data": Case("get", "in 403 403 200 403 404 200", HOUSEHOLD),
+    "recipients:household_erase": Case("post", "in 403 403 302 403 404 302", HOUSEHOLD),
     "pickups:today": Case("get", "in 200 200 200 200 200 200"),
 }
 

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from recipients.services import purge, retention_cutoff
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase the personal data of households paused or ended longer than the retention period, keeping "
+        "only anonymous counts. A dry run unless --apply. Run it monthly from cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--apply", action="store_true", help="Erase; without it, only list what would be.")
+        parser.add_argument(
+            "--months", type=int, default=settings.HOUSEHOLD_RETENTION_MONTHS, help="The retention period."
+        )
+
+    def handle(self, *args, apply, months, **options):
+        before = retention_cutoff(months)
+        households = purge(before=before, apply=apply)
+        verb = "Erased" if apply else "Would erase (dry run; add --apply)"
+        self.stdout.write(f"{verb}: {len(households)} households paused or ended before {before}.")
+        for household in households:
+            self.stdout.write(f"  {household.code}  {household.get_status_display()} since {household.status_since}")

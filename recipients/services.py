@@ -1,0 +1,153 @@
+import csv
+import datetime
+import io
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+
+from mimac.models import Chapter
+from recipients.forms import HOUSEHOLD_FIELDS, HouseholdForm
+from recipients.models import Household, HouseholdExport
+
+MAX_IMPORT_ROWS = 2000
+MAX_IMPORT_BYTES = 2_000_000
+REQUIRED_COLUMNS = {"name", "size", "mode", "contact", "consent_on"}
+CSV_COLUMNS = ["code", *HOUSEHOLD_FIELDS, "status", "status_since"]
+MULTIPLE = {"dietary_needs", "non_food_needs"}
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@transaction.atomic
+def take_in(form: HouseholdForm, *, by) -> Household:
+    """Save a new household with the chapter's next reference number."""
+    household = form.save(commit=False)
+    household.number = _next_number(household.chapter)
+    household.consent_recorded_by = by
+    household.save()
+    return household
+
+
+def _next_number(chapter: Chapter) -> int:
+    # The lock on the chapter row makes two intakes at once take different numbers.
+    Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+    return (Household.objects.filter(chapter=chapter).aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+class ImportRefused(Exception):
+    pass
+
+
+def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
+    """Read a CSV of households. Returns the rows as form data and every problem, by row and field."""
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ImportRefused(_("This file is larger than 2 MB. Split it into smaller files."))
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("This file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' and try again.")
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = set(reader.fieldnames or [])
+    missing, unknown = REQUIRED_COLUMNS - columns, columns - set(HOUSEHOLD_FIELDS)
+    if missing or unknown:
+        raise ImportRefused(
+            _("The header row does not fit. Missing: %(missing)s. Not known: %(unknown)s. Known columns: %(known)s.")
+            % {
+                "missing": ", ".join(sorted(missing)) or _("none"),
+                "unknown": ", ".join(sorted(unknown)) or _("none"),
+                "known": ", ".join(HOUSEHOLD_FIELDS),
+            }
+        )
+    rows, problems = [], []
+    for number, row in enumerate(reader, start=2):
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ImportRefused(_("More than %(max)d households in one file: split it.") % {"max": MAX_IMPORT_ROWS})
+        data = _row_data(row, chapter)
+        form = HouseholdForm(data, instance=Household(chapter=chapter))
+        form.fields["same_address_confirmed"].initial = True
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                if field not in {"version", "same_address_confirmed"}:
+                    problems.append(
+                        _("Row %(row)d, %(field)s: %(error)s")
+                        % {"row": number, "field": field, "error": " ".join(errors)}
+                    )
+        rows.append(data)
+    if not rows:
+        raise ImportRefused(_("The file has a header but no households."))
+    return rows, problems
+
+
+def _row_data(row: dict, chapter: Chapter) -> dict:
+    data = MultiValueDict({"version": ["1"], "same_address_confirmed": ["on"]})
+    for column, value in row.items():
+        if column is None:
+            continue
+        value = (value or "").strip()
+        if column in MULTIPLE:
+            data.setlist(column, [part.strip() for part in value.split(";") if part.strip()])
+        elif column == "hub":
+            hub = chapter.hubs.filter(name__iexact=value).first() if value else None
+            data[column] = str(hub.pk) if hub else value
+        else:
+            data[column] = value
+    return {key: data.getlist(key) for key in data}
+
+
+@transaction.atomic
+def import_households(rows: list[dict], *, chapter: Chapter, by) -> int:
+    """All or nothing: any row that no longer validates undoes the whole import."""
+    for data in rows:
+        form = HouseholdForm(MultiValueDict(data), instance=Household(chapter=chapter))
+        if not form.is_valid():
+            raise ImportRefused(_("A row no longer fits; nothing was imported. Upload the file again."))
+        take_in(form, by=by)
+    return len(rows)
+
+
+def export_csv(households, *, chapter: Chapter, by, what: str = "list") -> str:
+    """The households as CSV, safe to open in a spreadsheet; the export is logged."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for household in households:
+        writer.writerow([_safe_cell(_cell(household, column)) for column in CSV_COLUMNS])
+        count += 1
+    HouseholdExport.objects.create(chapter=chapter, by=by, rows=count, what=what)
+    return output.getvalue()
+
+
+def _cell(household: Household, column: str) -> str:
+    value = getattr(household, column)
+    if column in MULTIPLE:
+        return ";".join(value)
+    if column == "hub":
+        return value.name if value else ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def purge(*, before: datetime.date, apply: bool) -> list[Household]:
+    """Erase the personal data of households paused or ended before `before`. Dry run unless `apply`."""
+    due = list(Household.objects.due_for_purge(before).select_related("chapter"))
+    if apply:
+        with transaction.atomic():
+            for household in due:
+                household.erase()
+    return due
+
+
+def retention_cutoff(months: int, today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) - relativedelta(months=months)

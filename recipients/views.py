@@ -1,0 +1,185 @@
+"""Household pages. Every one of them sends Cache-Control: no-store: the hub laptop is shared."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mimac import access
+from mimac.access import Action
+from mimac.views import edit_versioned
+from recipients import services
+from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
+from recipients.models import Household, HouseholdExport
+
+HOUSEHOLDS_PER_PAGE = 25
+IMPORT_SESSION_KEY = "household_import"
+
+
+def _get_household(request, pk) -> Household:
+    household = get_object_or_404(Household.objects.select_related("chapter", "hub"), pk=pk)
+    access.require(request.user, household.chapter, Action.MANAGE_HOUSEHOLDS)
+    return household
+
+
+@never_cache
+def household_list(request):
+    chapters = access.chapters_where(request.user, Action.MANAGE_HOUSEHOLDS)
+    form = HouseholdFilterForm(request.POST or None, initial={"status": Household.Status.ACTIVE})
+    households = Household.objects.filter(chapter__in=chapters).select_related("chapter", "hub")
+    filters = form.cleaned_data if form.is_valid() else {"status": Household.Status.ACTIVE}
+    households = _filtered(households, filters)
+    page = Paginator(households.order_by("chapter", "number"), HOUSEHOLDS_PER_PAGE).get_page(filters.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "chapters": chapters,
+        "show_chapter": len(chapters) > 1,
+        "exports": HouseholdExport.objects.filter(chapter__in=chapters).select_related("by", "chapter")[:10],
+    }
+    return render(request, "recipients/household_list.html", context)
+
+
+def _filtered(households, filters):
+    query = (filters.get("q") or "").strip()
+    if query:
+        households = households.filter(
+            Q(name__icontains=query) | Q(address__icontains=query) | Q(number__in=_numbers_in(query))
+        )
+    for field in ("status", "mode", "language"):
+        if filters.get(field):
+            households = households.filter(**{field: filters[field]})
+    need = filters.get("need")
+    if need:
+        # Needs are short lists in JSON; a containment test on the text works on SQLite and PostgreSQL.
+        households = households.filter(
+            Q(dietary_needs__icontains=f'"{need}"') | Q(non_food_needs__icontains=f'"{need}"')
+        )
+    return households
+
+
+def _numbers_in(query: str) -> list[int]:
+    """A code such as DET-0042, or just 42, finds household number 42."""
+    digits = query.rsplit("-", 1)[-1]
+    return [int(digits)] if digits.isdigit() else []
+
+
+@never_cache
+def household_create(request, code):
+    chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
+    form = HouseholdForm(request.POST or None, instance=Household(chapter=chapter))
+    if form.is_valid():
+        household = services.take_in(form, by=request.user)
+        messages.success(request, _("Household %(code)s taken in.") % {"code": household.code})
+        return redirect("recipients:household_detail", pk=household.pk)
+    return render(request, "recipients/household_form.html", {"form": form, "chapter": chapter})
+
+
+@never_cache
+def household_detail(request, pk):
+    household = _get_household(request, pk)
+    return render(request, "recipients/household_detail.html", {"household": household})
+
+
+@never_cache
+def household_edit(request, pk):
+    household = _get_household(request, pk)
+    form = HouseholdForm(request.POST or None, instance=household)
+    return edit_versioned(
+        request,
+        form,
+        "recipients/household_form.html",
+        {"chapter": household.chapter},
+        _("Household saved."),
+        reverse("recipients:household_detail", args=[household.pk]),
+    )
+
+
+@require_POST
+def household_status(request, pk):
+    household = _get_household(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid() and household.purged_at is None:
+        household.status, household.status_since = form.cleaned_data["status"], timezone.localdate()
+        household.save()
+        messages.success(
+            request,
+            _("%(code)s is now %(status)s.") % {"code": household.code, "status": household.get_status_display()},
+        )
+    return redirect("recipients:household_detail", pk=household.pk)
+
+
+@never_cache
+def household_data(request, pk):
+    """What we hold about you: everything on one printable sheet, to hand to the household."""
+    household = _get_household(request, pk)
+    HouseholdExport.objects.create(chapter=household.chapter, by=request.user, rows=1, what=household.code)
+    return render(request, "recipients/household_data.html", {"household": household})
+
+
+@require_POST
+def household_erase(request, pk):
+    household = _get_household(request, pk)
+    if request.POST.get("confirm") != household.code:
+        messages.error(request, _("Type the household's code to confirm the erasure."))
+        return redirect("recipients:household_detail", pk=household.pk)
+    household.erase()
+    messages.success(request, _("The personal data of %(code)s is erased.") % {"code": household.code})
+    return redirect("recipients:household_detail", pk=household.pk)
+
+
+@require_POST
+def household_export(request, code):
+    chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
+    households = chapter.households.select_related("chapter", "hub").order_by("number")
+    content = services.export_csv(households, chapter=chapter, by=request.user)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="households-{chapter.code}-{timezone.localdate()}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def household_import(request, code):
+    """Upload, preview every row's problems, confirm. Only parsed rows wait in the session, never the file."""
+    chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
+    context = {"chapter": chapter, "form": ImportForm(), "rows": None, "problems": []}
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_import(request, chapter)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            try:
+                rows, problems = services.parse_import(form.cleaned_data["file"], chapter)
+            except services.ImportRefused as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                context.update(rows=rows, problems=problems, count=len(rows))
+                if not problems:
+                    token = secrets.token_urlsafe(16)
+                    request.session[IMPORT_SESSION_KEY] = {"token": token, "chapter": chapter.pk, "rows": rows}
+                    context["token"] = token
+    return render(request, "recipients/household_import.html", context)
+
+
+def _confirm_import(request, chapter):
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not pending or pending["token"] != request.POST.get("token") or pending["chapter"] != chapter.pk:
+        messages.error(request, _("That import is no longer waiting. Upload the file again."))
+        return redirect("recipients:household_import", code=chapter.code)
+    try:
+        count = services.import_households(pending["rows"], chapter=chapter, by=request.user)
+    except services.ImportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("recipients:household_import", code=chapter.code)
+    messages.success(request, _("%(count)d households imported.") % {"count": count})
+    return redirect("recipients:household_list")

@@ -18,6 +18,8 @@ MAX_IMPORT_BYTES = 2_000_000
 REQUIRED_COLUMNS = {"name", "size", "mode", "contact", "consent_on"}
 CSV_COLUMNS = ["code", *HOUSEHOLD_FIELDS, "status", "status_since"]
 MULTIPLE = {"dietary_needs", "non_food_needs"}
+# What an absent or empty cell of an optional column means.
+IMPORT_DEFAULTS = {"children": "0", "seniors": "0", "delivery_window": Household.Window.ANY, "language": "en"}
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,8 +71,7 @@ def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
         if len(rows) >= MAX_IMPORT_ROWS:
             raise ImportRefused(_("More than %(max)d households in one file: split it.") % {"max": MAX_IMPORT_ROWS})
         data = _row_data(row, chapter)
-        form = HouseholdForm(data, instance=Household(chapter=chapter))
-        form.fields["same_address_confirmed"].initial = True
+        form = HouseholdForm(MultiValueDict(data), instance=Household(chapter=chapter))
         if not form.is_valid():
             for field, errors in form.errors.items():
                 if field not in {"version", "same_address_confirmed"}:
@@ -86,10 +87,10 @@ def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
 
 def _row_data(row: dict, chapter: Chapter) -> dict:
     data = MultiValueDict({"version": ["1"], "same_address_confirmed": ["on"]})
-    for column, value in row.items():
+    for column, value in {**IMPORT_DEFAULTS, **row}.items():
         if column is None:
             continue
-        value = (value or "").strip()
+        value = (value or "").strip() or IMPORT_DEFAULTS.get(column, "")
         if column in MULTIPLE:
             data.setlist(column, [part.strip() for part in value.split(";") if part.strip()])
         elif column == "hub":

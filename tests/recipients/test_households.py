@@ -1,0 +1,272 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
+
+from mimac.models import Category
+from pickups.models import PickupLine
+from recipients.models import Household, HouseholdExport
+from tests.factories import make_household, make_schedule, make_supplier
+from tests.pages import assert_clean_page
+
+
+@pytest.fixture
+def coordinator(client, world):
+    client.force_login(world.coordinator.user)
+    return client
+
+
+def intake(world, **changes):
+    data = {
+        "name": "Amina",
+        "mode": "delivery",
+        "address": "12 Oak St",
+        "unit": "3B",
+        "delivery_window": "any",
+        "size": 4,
+        "children": 2,
+        "seniors": 0,
+        "language": "ar",
+        "contact": "paper_only",
+        "consent_on": world.chapter.today().isoformat(),
+        "dietary_needs": ["halal"],
+        "version": 1,
+    }
+    return {**data, **changes}
+
+
+def test_a_coordinator_takes_in_a_household_with_a_reference_code(coordinator, world):
+    response = coordinator.post(reverse("recipients:household_create", args=["RIV"]), intake(world))
+    household = Household.objects.get()
+    assert response["Location"] == reverse("recipients:household_detail", args=[household.pk])
+    assert household.code == "RIV-0001"
+    assert household.consent_recorded_by == world.coordinator.user
+    assert household.adults == 2
+    detail = coordinator.get(response["Location"])
+    assert_clean_page(detail)
+    assert "no-store" in detail["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"size": 0}, "size", "A household has at least one person."),
+        ({"size": 2, "children": 3}, "children", "cannot be more than the people in the household"),
+        ({"language": "xx"}, "language", "Select a valid choice. xx is not one of the available choices."),
+        ({"address": ""}, "address", "A delivery needs an address."),
+        ({"mode": "walk_in", "address": ""}, "hub", "Choose the hub where they come to pick up."),
+        ({"contact": "phone"}, "phone", "Add a phone number"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_kept_in_the_form(coordinator, world, changes, field, message):
+    response = coordinator.post(reverse("recipients:household_create", args=["RIV"]), intake(world, **changes))
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'value="Amina"' in response.text, "what was typed stays"
+    assert not Household.objects.exists()
+
+
+def test_a_second_household_at_the_same_address_is_a_warning_to_confirm(coordinator, world):
+    first = make_household(world.chapter, address="12 Oak St", unit="3B")
+    url = reverse("recipients:household_create", args=["RIV"])
+    warned = coordinator.post(url, intake(world, name="Bilal"))
+    assert f"Household {first.code} already lives at this address" in warned.text
+    assert Household.objects.count() == 1
+    confirmed = coordinator.post(url, intake(world, name="Bilal", same_address_confirmed="on"))
+    assert confirmed.status_code == 302
+    assert Household.objects.count() == 2
+
+
+def test_volunteers_and_auditors_get_no_household_list(client, world):
+    make_household(world.chapter)
+    for member in (world.volunteer, world.auditor, world.observing):
+        client.force_login(member.user)
+        assert client.get(reverse("recipients:household_list")).status_code == 403
+        assert b"Households" not in client.get(reverse("home")).content
+
+
+def test_a_coordinator_of_another_chapter_gets_404_on_a_household(client, world):
+    household = make_household(world.chapter)
+    client.force_login(world.other_coordinator.user)
+    assert client.get(reverse("recipients:household_detail", args=[household.pk])).status_code == 404
+
+
+def test_search_is_posted_so_names_never_appear_in_a_url(coordinator, world):
+    make_household(world.chapter, name="Amina Haddad")
+    make_household(world.chapter, name="Bilal Rahman", address="9 Elm St")
+    response = coordinator.post(reverse("recipients:household_list"), {"q": "haddad", "status": "active"})
+    assert [h.name for h in response.context["page"]] == ["Amina Haddad"]
+    assert 'method="post"' in response.text
+    assert "haddad" not in response.request["PATH_INFO"] + response.request.get("QUERY_STRING", "")
+    by_street = coordinator.post(reverse("recipients:household_list"), {"q": "elm st", "status": "active"})
+    assert [h.name for h in by_street.context["page"]] == ["Bilal Rahman"]
+    by_code = coordinator.post(reverse("recipients:household_list"), {"q": "RIV-0002", "status": ""})
+    assert [h.name for h in by_code.context["page"]] == ["Bilal Rahman"]
+
+
+def test_the_list_filters_by_status_mode_need_and_language(coordinator, world):
+    make_household(world.chapter, name="Halal family", dietary_needs=["halal"], language="ar")
+    make_household(world.chapter, name="Paused family", status="paused")
+    make_household(world.chapter, name="Walk-in family", mode="walk_in", hub=world.hub, non_food_needs=["diapers"])
+
+    def names(**filters):
+        response = coordinator.post(reverse("recipients:household_list"), {"status": "active", **filters})
+        return sorted(h.name for h in response.context["page"])
+
+    assert names() == ["Halal family", "Walk-in family"]
+    assert names(status="paused") == ["Paused family"]
+    assert names(mode="walk_in") == ["Walk-in family"]
+    assert names(need="halal") == ["Halal family"]
+    assert names(need="diapers") == ["Walk-in family"]
+    assert names(language="ar") == ["Halal family"]
+
+
+def test_the_list_runs_the_same_queries_for_1_and_25_households(coordinator, world, django_assert_num_queries):
+    make_household(world.chapter)
+    url = reverse("recipients:household_list")
+    # session, user, memberships, count, households, exports, session save (in a savepoint)
+    with django_assert_num_queries(9) as one:
+        coordinator.get(url)
+    for number in range(24):
+        make_household(world.chapter, name=f"Household {number}", hub=world.hub)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = coordinator.get(url)
+    assert len(response.context["page"]) == 25
+    assert_clean_page(response)
+
+
+def test_the_export_escapes_formulas_and_is_logged_for_the_other_coordinators(coordinator, world):
+    make_household(world.chapter, name='=HYPERLINK("http://evil")', allergies="+peanuts", access_notes="@dog")
+    response = coordinator.post(reverse("recipients:household_export", args=["RIV"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["allergies"] == "'+peanuts"
+    assert rows[0]["access_notes"] == "'@dog"
+    assert response["Content-Type"].startswith("text/csv")
+    export = HouseholdExport.objects.get()
+    assert (export.by, export.rows) == (world.coordinator.user, 1)
+
+
+def upload(content: bytes, name="households.csv"):
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def csv_file(rows, header="name,size,children,mode,address,contact,consent_on,language,dietary_needs"):
+    return (header + "\n" + "\n".join(rows) + "\n").encode()
+
+
+GOOD_ROWS = [
+    "Amina,4,2,delivery,12 Oak St,paper_only,2026-01-05,ar,halal;diabetic",
+    "Bilal,1,0,delivery,9 Elm St,in_person,2026-01-06,bn,",
+]
+
+
+def test_a_csv_import_previews_then_imports_every_row(coordinator, world):
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+    assert "2 households are ready to import" in preview.text
+    assert not Household.objects.exists(), "a preview saves nothing"
+    coordinator.post(url, {"confirm": "1", "token": preview.context["token"]})
+    assert sorted(Household.objects.values_list("name", "dietary_needs")) == [
+        ("Amina", ["halal", "diabetic"]), ("Bilal", []),
+    ]  # fmt: skip
+
+
+def test_a_csv_with_one_bad_row_saves_nothing_and_names_the_row_and_field(coordinator, world):
+    rows = [*GOOD_ROWS, "Chen,2,5,delivery,3 Pine St,paper_only,2026-01-07,zh,"]
+    response = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(csv_file(rows))})
+    assert "Row 4, children: Children and seniors together cannot be more than" in response.text
+    assert "nothing was imported" in response.text
+    assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"nom,taille\nAmina,4\n", "The header row does not fit. Missing: consent_on, contact, mode, name, size."),
+        ("name,size,mode,contact,consent_on\nJosé,2,delivery,paper_only,2026-01-01\n".encode("latin-1"), "not UTF-8"),
+        (csv_file(["Amina,4,2,delivery,12 Oak St,paper_only,2026-01-05,ar,"] * 10_000), "More than 2000 households"),
+        (b"name,size,mode,contact,consent_on\n", "has a header but no households"),
+    ],
+    ids=["wrong-columns", "wrong-encoding", "ten-thousand-rows", "empty"],
+)
+def test_a_malformed_csv_gets_a_clear_message(coordinator, world, content, message):
+    response = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(content)})
+    assert message in response.text
+    assert not Household.objects.exists()
+
+
+def test_an_import_cannot_be_confirmed_twice_or_with_a_stale_token(coordinator, world):
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+    coordinator.post(url, {"confirm": "1", "token": preview.context["token"]})
+    again = coordinator.post(url, {"confirm": "1", "token": preview.context["token"]}, follow=True)
+    assert "no longer waiting" in again.text
+    assert Household.objects.count() == 2
+
+
+def test_purge_erases_exactly_the_personal_fields_of_households_ended_long_ago(world, capsys):
+    today = world.chapter.today()
+    old = today - datetime.timedelta(days=400)
+    gone = make_household(world.chapter, name="Gone", status="ended", status_since=old, allergies="nuts", phone="555")
+    paused_long = make_household(world.chapter, name="Paused long", status="paused", status_since=old)
+    recent = make_household(world.chapter, name="Ended recently", status="ended", status_since=today)
+    active = make_household(world.chapter, name="Active", status_since=old)
+    _record_a_pickup(world)
+    ledger_before = _ledger_total()
+
+    call_command("purge_households")
+    assert "Would erase (dry run; add --apply): 2 households" in capsys.readouterr().out
+    assert Household.objects.get(pk=gone.pk).name == "Gone", "a dry run changes nothing"
+
+    call_command("purge_households", "--apply")
+
+    for household in (gone, paused_long):
+        household.refresh_from_db()
+        assert household.purged_at is not None
+        assert all(getattr(household, field) == blank for field, blank in Household.PERSONAL_FIELDS.items())
+        assert household.size == 3, "anonymous counts stay"
+    assert Household.objects.get(pk=recent.pk).name == "Ended recently"
+    assert Household.objects.get(pk=active.pk).name == "Active"
+    assert _ledger_total() == ledger_before
+
+
+def _record_a_pickup(world):
+    from pickups.services import plan_schedule
+
+    schedule = make_schedule(make_supplier(world.chapter), world.hub, "FREQ=DAILY;COUNT=1")
+    plan_schedule(schedule=schedule)
+    PickupLine.objects.create(
+        pickup=schedule.pickups.get(),
+        category=Category.objects.first(),
+        quantity=Decimal(3),
+        recorded_by=world.volunteer.user,
+    )
+
+
+def _ledger_total():
+    return PickupLine.objects.aggregate(total=Sum("quantity"))["total"]
+
+
+def test_a_household_is_erased_on_request_and_can_see_what_we_hold(coordinator, world):
+    household = make_household(world.chapter, name="Amina", allergies="peanuts")
+    sheet = coordinator.get(reverse("recipients:household_data", args=[household.pk]))
+    assert "peanuts" in sheet.text
+    assert HouseholdExport.objects.get().what == household.code
+    wrong = coordinator.post(reverse("recipients:household_erase", args=[household.pk]), {"confirm": "nope"})
+    assert wrong.status_code == 302
+    assert Household.objects.get(pk=household.pk).name == "Amina"
+    coordinator.post(reverse("recipients:household_erase", args=[household.pk]), {"confirm": household.code})
+    household.refresh_from_db()
+    assert (household.name, household.allergies, household.status) == ("", "", "ended")
+
+
+def test_the_admin_never_shows_households():
+    assert Household not in admin.site._registry
+    assert HouseholdExport not in admin.site._registry

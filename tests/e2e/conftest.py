@@ -65,11 +65,13 @@ class Journey:
         self.visited: list[str] = []
         self.checked: set[str] = set()
         self.other_host_requests: list[str] = []
+        self.requested_urls: list[str] = []
         self.screenshots = 0
         page.on("request", self._record_request)
         page.on("framenavigated", self._record_navigation)
 
     def _record_request(self, request):
+        self.requested_urls.append(request.url)
         url = urlsplit(request.url)
         if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != urlsplit(self.base_url).netloc:
             self.other_host_requests.append(request.url)

@@ -63,3 +63,15 @@ def test_seed_demo_records_past_weeks_with_missed_pickups_and_a_correction(db):
     assert riverside.filter(status=Pickup.Status.DONE).count() > 10
     assert riverside.filter(status=Pickup.Status.MISSED).exclude(missed_reason="").exists()
     assert PickupLine.objects.filter(pickup__supplier__chapter__code="RIV", corrects__isnull=False).count() == 1
+
+
+def test_seed_demo_takes_in_forty_varied_households(db):
+    from recipients.models import Household
+
+    call_command("seed_demo", "--force")
+
+    riverside = Household.objects.filter(chapter__code="RIV")
+    assert riverside.count() == 40
+    assert set(riverside.values_list("status", flat=True)) == {"active", "paused", "ended"}
+    assert len(set(riverside.values_list("language", flat=True))) >= 5
+    assert riverside.filter(mode="walk_in").exists()

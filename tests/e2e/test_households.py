@@ -39,7 +39,7 @@ def test_a_coordinator_takes_in_a_household_finds_it_by_name_and_exports_the_lis
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert [(row["code"], row["name"]) for row in rows] == [("RIV-0001", "Zainab Okafor")]
 
     for url in journey.requested_urls:

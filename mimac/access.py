@@ -18,6 +18,7 @@ The table below is also in the README; the permission matrix test holds every UR
 | plan pickups         | yes         | no      | no        | no               |
 | take & record pickups| yes         | no      | yes       | yes (with a trusted member) |
 | households           | yes         | no      | no        | no               |
+| plan routes          | yes         | no      | no        | no               |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -43,6 +44,7 @@ class Action(StrEnum):
     PLAN_PICKUPS = "plan pickups"
     TAKE_PICKUPS = "take pickups"
     MANAGE_HOUSEHOLDS = "manage households"
+    PLAN_ROUTES = "plan routes"
 
 
 OBSERVING = "observing"
@@ -58,6 +60,7 @@ ALLOWED = {
     Action.TAKE_PICKUPS: {Role.COORDINATOR, Role.VOLUNTEER, OBSERVING},
     # Volunteers see a household only as a stop on their own route (deliveries).
     Action.MANAGE_HOUSEHOLDS: {Role.COORDINATOR},
+    Action.PLAN_ROUTES: {Role.COORDINATOR},
 }
 
 

@@ -10,4 +10,5 @@ def navigation(request):
     return {
         "nav_suppliers": access.may_somewhere(user, Action.VIEW_SUPPLIERS),
         "nav_households": access.may_somewhere(user, Action.MANAGE_HOUSEHOLDS),
+        "nav_routes": access.may_somewhere(user, Action.PLAN_ROUTES),
     }

@@ -43,7 +43,7 @@ def _display(instance, name):
 class ChapterForm(VersionedModelForm):
     class Meta:
         model = Chapter
-        fields = ["name", "time_zone", "observation_days", "pickup_cutoff_hours"]
+        fields = ["name", "time_zone", "contact_phone", "observation_days", "pickup_cutoff_hours"]
 
 
 class HubForm(VersionedModelForm):

@@ -68,6 +68,12 @@ class Chapter(Versioned):
         validators=[MaxValueValidator(365)],
         help_text=_("How long new members observe before others may vouch for them."),
     )
+    contact_phone = models.CharField(
+        _("coordinators' phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Printed on route sheets, for volunteers on the road."),
+    )
     pickup_cutoff_hours = models.PositiveSmallIntegerField(
         _("give-back cut-off (hours)"),
         default=24,

@@ -37,5 +37,6 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
+    path("deliveries/", include("deliveries.urls")),
     path("admin/", admin.site.urls),
 ]

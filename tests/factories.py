@@ -64,3 +64,18 @@ def make_household(chapter, name="Amina", by=None, **fields):
     return Household.objects.create(
         chapter=chapter, number=number, name=name, consent_recorded_by=by, **{**defaults, **fields}
     )
+
+
+def make_route(chapter, hub, date=None, driver=None, households=(), status="draft", name="Eastside morning"):
+    from deliveries.models import PlannedItem, Route, Stop
+    from mimac.models import Category
+
+    route = Route.objects.create(chapter=chapter, hub=hub, date=date or chapter.today(), name=name, driver=driver)
+    produce = Category.objects.get(name="Produce")
+    for sequence, household in enumerate(households, start=1):
+        stop = Stop.objects.create(route=route, household=household, sequence=sequence)
+        PlannedItem.objects.create(stop=stop, category=produce, quantity=household.size * 3)
+    if status != "draft":
+        Route.objects.filter(pk=route.pk).update(status=status)
+        route.refresh_from_db()
+    return route

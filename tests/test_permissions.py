@@ -17,7 +17,7 @@ from mimac.models import Category, Photo
 from mimac.photos import clean_photo
 from pickups.services import plan_schedule
 from tests import images
-from tests.factories import make_household, make_schedule, make_supplier
+from tests.factories import make_household, make_route, make_schedule, make_supplier
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
 ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
@@ -71,6 +71,15 @@ def _line(world):
 
 
 HOUSEHOLD = lambda world: {"pk": make_household(world.chapter).pk}  # noqa: E731
+
+
+def _route(world, status="draft"):
+    return make_route(world.chapter, world.hub, driver=world.volunteer.user, households=[make_household(world.chapter)],
+                      status=status)  # fmt: skip
+
+
+ROUTE = lambda world: {"pk": _route(world).pk}  # noqa: E731
+STOP = lambda world: {"pk": _route(world).stops.get().pk}  # noqa: E731
 PICKUP = lambda world: {"pk": _pickup(world).pk}  # noqa: E731
 
 
@@ -132,6 +141,19 @@ MATRIX = {
     "recipients:household_status": Case("post", "in 403 403 302 403 404 302", HOUSEHOLD),
     "recipients:household_data": Case("get", "in 403 403 200 403 404 200", HOUSEHOLD),
     "recipients:household_erase": Case("post", "in 403 403 302 403 404 302", HOUSEHOLD),
+    "deliveries:route_list": Case("get", "in 403 403 200 403 200 200"),
+    "deliveries:route_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "deliveries:route_detail": Case("get", "in 403 403 200 403 404 200", ROUTE),
+    "deliveries:route_edit": Case("get", "in 403 403 200 403 404 200", ROUTE),
+    "deliveries:route_add_stops": Case("post", "in 403 403 302 403 404 302", ROUTE),
+    "deliveries:route_reorder": Case("post", "in 403 403 302 403 404 302", ROUTE),
+    "deliveries:route_publish": Case("post", "in 403 403 302 403 404 302", ROUTE),
+    "deliveries:route_unpublish": Case("post", "in 403 403 302 403 404 302", ROUTE),
+    "deliveries:route_copy": Case("post", "in 403 403 302 403 404 302", ROUTE),
+    "deliveries:route_print": Case("get", "in 200 403 200 403 404 200", lambda w: {"pk": _route(w, "published").pk}),
+    "deliveries:stop_move": Case("post", "in 403 403 302 403 404 302", STOP),
+    "deliveries:stop_remove": Case("post", "in 403 403 302 403 404 302", STOP),
+    "deliveries:stop_items": Case("get", "in 403 403 200 403 404 200", STOP),
     "pickups:today": Case("get", "in 200 200 200 200 200 200"),
 }
 

@@ -1,0 +1,82 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from deliveries.models import Route
+from mimac.forms import VersionedModelForm
+from mimac.models import MAX_LINE_QUANTITY, Category, Role
+from recipients.models import DietaryNeed, Household, NonFoodNeed
+
+
+def _chapter_volunteers(chapter):
+    users = (
+        get_user_model()
+        .objects.filter(memberships__chapter=chapter, memberships__active=True, is_active=True)
+        .exclude(memberships__chapter=chapter, memberships__role=Role.AUDITOR)
+    )
+    return users.order_by("first_name")
+
+
+class RouteForm(VersionedModelForm):
+    class Meta:
+        model = Route
+        fields = ["name", "date", "hub", "driver", "helpers"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "helpers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chapter = self.instance.chapter
+        self.fields["hub"].queryset = chapter.hubs.filter(active=True)
+        for name in ("driver", "helpers"):
+            self.fields[name].queryset = _chapter_volunteers(chapter)
+            self.fields[name].label_from_instance = lambda user: user.first_name or user.username
+
+    def clean(self):
+        cleaned = super().clean()
+        driver, helpers = cleaned.get("driver"), cleaned.get("helpers") or []
+        if driver and driver in helpers:
+            self.add_error("helpers", _("The driver is already on the route; choose other helpers."))
+        return cleaned
+
+
+class CandidateFilterForm(forms.Form):
+    """Sent by POST with the route builder, so a street typed here never appears in a URL."""
+
+    area = forms.CharField(label=_("Street or area"), required=False, max_length=100)
+    need = forms.ChoiceField(
+        label=_("Need"), choices=[("", _("Any")), *DietaryNeed.choices, *NonFoodNeed.choices], required=False
+    )
+    window = forms.ChoiceField(
+        label=_("Delivery window"), choices=[("", _("Any")), *Household.Window.choices], required=False
+    )
+
+
+class PlannedItemsForm(forms.Form):
+    """One quantity field per category; empty means none of it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, stop, **kwargs):
+        super().__init__(*args, **kwargs)
+        planned = {item.category_id: item.quantity for item in stop.planned_items.all()}
+        self.categories = list(Category.objects.filter(active=True))
+        for category in self.categories:
+            self.fields[f"category_{category.pk}"] = forms.DecimalField(
+                label=f"{category.name} ({category.unit})",
+                required=False,
+                min_value=0,
+                max_value=MAX_LINE_QUANTITY[category.unit],
+                decimal_places=2,
+                initial=planned.get(category.pk),
+            )
+        self.fields["version"].initial = stop.route.version
+
+    def items(self) -> dict:
+        return {
+            category: self.cleaned_data[f"category_{category.pk}"]
+            for category in self.categories
+            if self.cleaned_data.get(f"category_{category.pk}")
+        }

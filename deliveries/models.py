@@ -1,0 +1,92 @@
+"""Distribution out: delivery routes and their stops. Supply meets distribution here."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from mimac.models import Category, Chapter, Hub, StaleEdit, Versioned
+from recipients.models import Household
+
+
+class RouteQuerySet(models.QuerySet):
+    def for_chapters(self, chapters):
+        return self.filter(chapter__in=chapters)
+
+
+class Route(Versioned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        DONE = "done", _("Done")
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="routes")
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="routes", verbose_name=_("starts from hub"))
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=80, help_text=_("For example: Eastside morning."))
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("driver"),
+    )
+    helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("helpers"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RouteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "name"]
+
+    def __str__(self):
+        return f"{self.name} {self.date:%Y-%m-%d}"
+
+    def claim(self, version: int) -> None:
+        """Take the next version for a change to the route or its stops; refuse a change based on an old one."""
+        claimed = Route.objects.filter(pk=self.pk, version=version).update(version=F("version") + 1)
+        if not claimed:
+            raise StaleEdit(current=Route.objects.get(pk=self.pk))
+        self.version = version + 1
+
+    @property
+    def volunteers(self) -> list:
+        return [user for user in [self.driver, *self.helpers.all()] if user is not None]
+
+
+class Stop(models.Model):
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="stops")
+    sequence = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["route", "household"], name="deliveries_stop_household_once_per_route")
+        ]
+
+    def __str__(self):
+        return f"{self.route} stop {self.sequence}: {self.household.code}"
+
+
+class PlannedItem(models.Model):
+    """What a stop should receive, in the category's unit. A plan, not the ledger: it can change."""
+
+    stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="planned_items")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["category__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["stop", "category"], name="deliveries_planned_item_once_per_stop"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="deliveries_planned_item_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.category.unit} {self.category.name}"

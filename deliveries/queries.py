@@ -1,0 +1,45 @@
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from deliveries.models import PlannedItem, Route, Stop
+from deliveries.planning import conflicts
+from recipients.models import Household
+
+
+@dataclass
+class PlannedStop:
+    stop: Stop
+    number: int
+    items: list[PlannedItem]
+    warnings: list[str]
+
+
+def planned_stops(route: Route) -> list[PlannedStop]:
+    """The route's stops in order, each with its planned items and diet or allergy warnings."""
+    items = PlannedItem.objects.select_related("category").order_by("category__name")
+    stops = route.stops.select_related("household").prefetch_related(Prefetch("planned_items", queryset=items))
+    result = []
+    for number, stop in enumerate(stops, start=1):
+        planned = list(stop.planned_items.all())
+        warnings = conflicts(stop.household, {item.category.name for item in planned})
+        result.append(PlannedStop(stop, number, planned, warnings))
+    return result
+
+
+def candidates(route: Route, filters: dict) -> QuerySet:
+    """Active delivery households of the chapter not yet on any route that day."""
+    busy = Stop.objects.filter(route__date=route.date).values("household")
+    households = Household.objects.filter(
+        chapter=route.chapter, status=Household.Status.ACTIVE, mode=Household.Mode.DELIVERY
+    ).exclude(pk__in=busy)
+    if filters.get("area"):
+        households = households.filter(address__icontains=filters["area"])
+    if filters.get("window"):
+        households = households.filter(delivery_window__in=[filters["window"], Household.Window.ANY])
+    need = filters.get("need")
+    if need:
+        households = households.filter(
+            Q(dietary_needs__icontains=f'"{need}"') | Q(non_food_needs__icontains=f'"{need}"')
+        )
+    return households.select_related("chapter").order_by("address", "number")

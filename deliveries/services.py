@@ -1,0 +1,141 @@
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliveries.models import PlannedItem, Route, Stop
+from deliveries.planning import suggested_items
+from mimac.models import Category, Membership, Trust
+from recipients.models import Household
+
+
+class RouteRefused(Exception):
+    """A change to a route that its state or the rules do not allow; the message says why."""
+
+
+def _editable(route: Route, version: int) -> Route:
+    route = Route.objects.select_for_update().get(pk=route.pk)
+    if route.status != Route.Status.DRAFT:
+        raise RouteRefused(_("Only a draft route can be changed: put it back to draft first."))
+    route.claim(version)
+    return route
+
+
+@transaction.atomic
+def add_stops(*, route: Route, households: list[Household], version: int) -> list[Stop]:
+    """Add households at the end of the route, with items planned from their size and needs."""
+    route = _editable(route, version)
+    busy = Stop.objects.filter(route__date=route.date, household__in=households).select_related("household", "route")
+    if busy:
+        raise RouteRefused(
+            _("%(code)s is already on the route %(route)s that day.")
+            % {"code": busy[0].household.code, "route": busy[0].route.name}
+        )
+    last = route.stops.aggregate(last=Max("sequence"))["last"] or 0
+    stops = Stop.objects.bulk_create(
+        Stop(route=route, household=household, sequence=last + number)
+        for number, household in enumerate(households, start=1)
+    )
+    categories = {category.name: category for category in Category.objects.filter(active=True)}
+    PlannedItem.objects.bulk_create(
+        PlannedItem(stop=stop, category=categories[name], quantity=quantity)
+        for stop in stops
+        for name, quantity in suggested_items(stop.household).items()
+        if name in categories
+    )
+    return stops
+
+
+@transaction.atomic
+def remove_stop(*, stop: Stop, version: int) -> None:
+    _editable(stop.route, version)
+    stop.delete()
+
+
+@transaction.atomic
+def reorder(*, route: Route, stop_ids: list[int], version: int) -> None:
+    """Put the stops in the given order (all of them, each once)."""
+    route = _editable(route, version)
+    stops = {stop.pk: stop for stop in route.stops.all()}
+    if sorted(stop_ids) != sorted(stops):
+        raise RouteRefused(_("The route changed while you were ordering it. Look again and try once more."))
+    for sequence, pk in enumerate(stop_ids, start=1):
+        stops[pk].sequence = sequence
+    Stop.objects.bulk_update(stops.values(), ["sequence"])
+
+
+def move(*, stop: Stop, places: int, version: int) -> None:
+    """Move a stop up (negative) or down (positive) the route."""
+    order = list(stop.route.stops.values_list("pk", flat=True))
+    position = order.index(stop.pk)
+    order.insert(max(0, min(len(order) - 1, position + places)), order.pop(position))
+    reorder(route=stop.route, stop_ids=order, version=version)
+
+
+@transaction.atomic
+def set_items(*, stop: Stop, items: dict[Category, Decimal], version: int) -> None:
+    _editable(stop.route, version)
+    stop.planned_items.all().delete()
+    PlannedItem.objects.bulk_create(
+        PlannedItem(stop=stop, category=category, quantity=quantity) for category, quantity in items.items()
+    )
+
+
+def publish_problems(route: Route) -> list[str]:
+    """Why the route cannot be published yet; empty when it can."""
+    problems = []
+    if route.driver_id is None:
+        problems.append(_("The route has no driver."))
+    stops = list(route.stops.select_related("household").prefetch_related("planned_items"))
+    if not stops:
+        problems.append(_("The route has no stops."))
+    for stop in stops:
+        if not stop.planned_items.all():
+            problems.append(_("Stop %(code)s has nothing planned.") % {"code": stop.household.code})
+    memberships = Membership.objects.active().filter(chapter=route.chapter, user__in=route.volunteers)
+    trust = {membership.user_id: membership.trust for membership in memberships}
+    if trust and Trust.TRUSTED not in trust.values():
+        problems.append(_("A new member on this route needs a trusted member with them."))
+    for volunteer in route.volunteers:
+        if volunteer.pk not in trust:
+            problems.append(_("%(name)s is not an active member of the chapter.") % {"name": volunteer})
+    return problems
+
+
+@transaction.atomic
+def publish(*, route: Route, by, version: int) -> None:
+    route = _editable(route, version)
+    problems = publish_problems(route)
+    if problems:
+        raise RouteRefused(" ".join(problems))
+    route.status, route.published_by, route.published_at = Route.Status.PUBLISHED, by, timezone.now()
+    route.save(update_fields=["status", "published_by", "published_at"])
+
+
+@transaction.atomic
+def back_to_draft(*, route: Route, version: int) -> None:
+    route = Route.objects.select_for_update().get(pk=route.pk)
+    if route.status != Route.Status.PUBLISHED:
+        raise RouteRefused(_("Only a published route can go back to draft."))
+    route.claim(version)
+    route.status = Route.Status.DRAFT
+    route.save(update_fields=["status"])
+
+
+@transaction.atomic
+def copy_route(*, route: Route, date: datetime.date) -> Route:
+    """A draft for another day with the same volunteers, and the same stops where the household can still come."""
+    copy = Route.objects.create(chapter=route.chapter, hub=route.hub, date=date, name=route.name, driver=route.driver)
+    copy.helpers.set(route.helpers.all())
+    busy = Stop.objects.filter(route__date=date).values("household")
+    stops = route.stops.filter(household__status=Household.Status.ACTIVE, household__mode=Household.Mode.DELIVERY)
+    for stop in stops.exclude(household__in=busy).prefetch_related("planned_items"):
+        new = Stop.objects.create(route=copy, household_id=stop.household_id, sequence=stop.sequence)
+        PlannedItem.objects.bulk_create(
+            PlannedItem(stop=new, category_id=item.category_id, quantity=item.quantity)
+            for item in stop.planned_items.all()
+        )
+    return copy

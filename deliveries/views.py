@@ -1,0 +1,197 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from deliveries import queries, services
+from deliveries.forms import CandidateFilterForm, PlannedItemsForm, RouteForm
+from deliveries.models import Route, Stop
+from mimac import access
+from mimac.access import Action
+from mimac.models import StaleEdit
+from mimac.views import edit_versioned
+from recipients.models import Household
+
+
+def _get_route(request, pk, action) -> Route:
+    route = get_object_or_404(Route.objects.select_related("chapter", "hub", "driver"), pk=pk)
+    access.require(request.user, route.chapter, action)
+    return route
+
+
+def _get_stop(request, pk) -> Stop:
+    stop = get_object_or_404(Stop.objects.select_related("route__chapter", "household"), pk=pk)
+    access.require(request.user, stop.route.chapter, Action.PLAN_ROUTES)
+    return stop
+
+
+def route_list(request):
+    chapters = access.chapters_where(request.user, Action.PLAN_ROUTES)
+    routes = (
+        Route.objects.for_chapters(chapters)
+        .filter(date__gte=min(chapter.today() for chapter in chapters) - datetime.timedelta(days=14))
+        .select_related("chapter", "hub", "driver")
+        .prefetch_related("helpers", "stops")
+        .order_by("date", "name")
+    )
+    context = {"routes": routes, "chapters": chapters, "show_chapter": len(chapters) > 1}
+    return render(request, "deliveries/route_list.html", context)
+
+
+def route_create(request, code):
+    chapter = access.get_chapter(request, code, Action.PLAN_ROUTES)
+    route = Route(chapter=chapter, date=chapter.today())
+    form = RouteForm(request.POST or None, instance=route)
+    if form.is_valid():
+        route = form.save()
+        messages.success(request, _("Route created. Now add its stops."))
+        return redirect("deliveries:route_detail", pk=route.pk)
+    return render(request, "deliveries/route_form.html", {"form": form, "chapter": chapter})
+
+
+def route_edit(request, pk):
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    form = RouteForm(request.POST or None, instance=route)
+    next_url = reverse("deliveries:route_detail", args=[route.pk])
+    context = {"chapter": route.chapter}
+    return edit_versioned(request, form, "deliveries/route_form.html", context, _("Route saved."), next_url)
+
+
+@never_cache
+def route_detail(request, pk):
+    """The route builder: stops in order with their plans and warnings, and households to add."""
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    filters = CandidateFilterForm(request.POST if "filter" in request.POST else None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    context = {
+        "route": route,
+        "stops": queries.planned_stops(route),
+        "filters": filters,
+        "candidates": queries.candidates(route, chosen) if route.status == Route.Status.DRAFT else [],
+        "problems": services.publish_problems(route) if route.status == Route.Status.DRAFT else [],
+        "helpers": list(route.helpers.all()),
+    }
+    return render(request, "deliveries/route_detail.html", context)
+
+
+def _changing(request, route, change):
+    """Run a change to a route; a stale version or a refused change is told, and nothing is saved."""
+    try:
+        change()
+    except StaleEdit:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this route while you were looking at it. "
+                "Nothing of yours was saved: here it is now."
+            ),
+        )
+    except services.RouteRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        return True
+    return False
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+def route_add_stops(request, pk):
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    ids = [int(value) for value in request.POST.getlist("household") if value.isdigit()]
+    households = list(Household.objects.filter(pk__in=ids, chapter=route.chapter))
+    if not households:
+        messages.error(request, _("Choose at least one household to add."))
+    elif _changing(
+        request, route, lambda: services.add_stops(route=route, households=households, version=_version(request))
+    ):
+        messages.success(request, _("%(count)d stops added.") % {"count": len(households)})
+    return redirect("deliveries:route_detail", pk=route.pk)
+
+
+@require_POST
+def stop_move(request, pk):
+    stop = _get_stop(request, pk)
+    places = -1 if request.POST.get("direction") == "up" else 1
+    _changing(request, stop.route, lambda: services.move(stop=stop, places=places, version=_version(request)))
+    return redirect(reverse("deliveries:route_detail", args=[stop.route_id]) + f"#stop-{stop.pk}")
+
+
+@require_POST
+def route_reorder(request, pk):
+    """The order a coordinator dragged the stops into (with JavaScript on)."""
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    ids = [int(value) for value in request.POST.get("order", "").split(",") if value.isdigit()]
+    if _changing(request, route, lambda: services.reorder(route=route, stop_ids=ids, version=_version(request))):
+        messages.success(request, _("New order saved."))
+    return redirect("deliveries:route_detail", pk=route.pk)
+
+
+@require_POST
+def stop_remove(request, pk):
+    stop = _get_stop(request, pk)
+    if _changing(request, stop.route, lambda: services.remove_stop(stop=stop, version=_version(request))):
+        messages.success(request, _("%(code)s taken off the route.") % {"code": stop.household.code})
+    return redirect("deliveries:route_detail", pk=stop.route_id)
+
+
+@never_cache
+def stop_items(request, pk):
+    stop = _get_stop(request, pk)
+    form = PlannedItemsForm(request.POST or None, stop=stop)
+    if form.is_valid():
+        change = lambda: services.set_items(stop=stop, items=form.items(), version=form.cleaned_data["version"])  # noqa: E731
+        if _changing(request, stop.route, change):
+            messages.success(request, _("Planned items saved for %(code)s.") % {"code": stop.household.code})
+        return redirect(reverse("deliveries:route_detail", args=[stop.route_id]) + f"#stop-{stop.pk}")
+    return render(request, "deliveries/stop_items.html", {"stop": stop, "form": form})
+
+
+@require_POST
+def route_publish(request, pk):
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    if _changing(request, route, lambda: services.publish(route=route, by=request.user, version=_version(request))):
+        messages.success(request, _("Route published: its volunteers can see it now."))
+    return redirect("deliveries:route_detail", pk=route.pk)
+
+
+@require_POST
+def route_unpublish(request, pk):
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    if _changing(request, route, lambda: services.back_to_draft(route=route, version=_version(request))):
+        messages.success(request, _("Route back to draft: its volunteers no longer see it."))
+    return redirect("deliveries:route_detail", pk=route.pk)
+
+
+@require_POST
+def route_copy(request, pk):
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    copy = services.copy_route(route=route, date=route.date + datetime.timedelta(weeks=1))
+    messages.success(request, _("Copied to %(date)s as a draft. Check it before publishing.") % {"date": copy.date})
+    return redirect("deliveries:route_detail", pk=copy.pk)
+
+
+@never_cache
+def route_print(request, pk):
+    """The sheet a volunteer carries. Only what the road needs: no phone numbers, reasons or history."""
+    route = get_object_or_404(Route.objects.select_related("chapter", "hub", "driver"), pk=pk)
+    access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
+    helpers = list(route.helpers.all())
+    on_route = request.user == route.driver or request.user in helpers
+    if not access.may(request.user, route.chapter, Action.PLAN_ROUTES) and not (
+        on_route and route.status != Route.Status.DRAFT
+    ):
+        raise PermissionDenied
+    stops = queries.planned_stops(route)
+    context = {"route": route, "stops": stops, "helpers": helpers, "count": len(stops)}
+    return render(request, "deliveries/route_print.html", context)

@@ -18,7 +18,7 @@ class PlannedStop:
 def planned_stops(route: Route) -> list[PlannedStop]:
     """The route's stops in order, each with its planned items and diet or allergy warnings."""
     items = PlannedItem.objects.select_related("category").order_by("category__name")
-    stops = route.stops.select_related("household").prefetch_related(Prefetch("planned_items", queryset=items))
+    stops = route.stops.select_related("household__chapter").prefetch_related(Prefetch("planned_items", queryset=items))
     result = []
     for number, stop in enumerate(stops, start=1):
         planned = list(stop.planned_items.all())

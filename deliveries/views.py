@@ -19,7 +19,9 @@ from recipients.models import Household
 
 
 def _get_route(request, pk, action) -> Route:
-    route = get_object_or_404(Route.objects.select_related("chapter", "hub", "driver"), pk=pk)
+    route = get_object_or_404(
+        Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
+    )
     access.require(request.user, route.chapter, action)
     return route
 
@@ -184,7 +186,9 @@ def route_copy(request, pk):
 @never_cache
 def route_print(request, pk):
     """The sheet a volunteer carries. Only what the road needs: no phone numbers, reasons or history."""
-    route = get_object_or_404(Route.objects.select_related("chapter", "hub", "driver"), pk=pk)
+    route = get_object_or_404(
+        Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
+    )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
     helpers = list(route.helpers.all())
     on_route = request.user == route.driver or request.user in helpers

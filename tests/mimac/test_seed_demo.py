@@ -75,3 +75,14 @@ def test_seed_demo_takes_in_forty_varied_households(db):
     assert set(riverside.values_list("status", flat=True)) == {"active", "paused", "ended"}
     assert len(set(riverside.values_list("language", flat=True))) >= 5
     assert riverside.filter(mode="walk_in").exists()
+
+
+def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer(db):
+    from deliveries.models import Route
+
+    call_command("seed_demo", "--force")
+
+    today = Route.objects.filter(status=Route.Status.PUBLISHED, driver__username="volunteer")
+    assert today.count() == 2
+    assert today.filter(helpers__username="newcomer").exists()
+    assert Route.objects.filter(status=Route.Status.DONE).count() == 2

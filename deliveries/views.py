@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,9 +14,30 @@ from deliveries.forms import CandidateFilterForm, PlannedItemsForm, RouteForm
 from deliveries.models import Route, Stop
 from mimac import access
 from mimac.access import Action
-from mimac.models import StaleEdit
+from mimac.models import Role, StaleEdit
 from mimac.views import edit_versioned
+from pickups.models import Pickup
+from pickups.queries import with_volunteers
 from recipients.models import Household
+
+
+def home(request):
+    """Each of the user's chapters, as their role there sees today: the whole day, or their own part."""
+    user = request.user
+    sections = []
+    for membership in sorted(access.memberships_of(user), key=lambda m: m.chapter.name):
+        chapter, standing = membership.chapter, access.standing(membership)
+        section = {"membership": membership, "standing": standing, "chapter": chapter}
+        if standing != Role.AUDITOR:
+            pickups = Pickup.objects.filter(supplier__chapter=chapter).on(chapter.today())
+            routes = Route.objects.filter(chapter=chapter, date=chapter.today())
+            if standing != Role.COORDINATOR:
+                pickups = pickups.filter(assignments__volunteer=user)
+                routes = routes.filter(Q(driver=user) | Q(helpers=user), status=Route.Status.PUBLISHED).distinct()
+            section["pickups"] = with_volunteers(pickups)
+            section["routes"] = routes.select_related("driver").prefetch_related("helpers", "stops")
+        sections.append(section)
+    return render(request, "deliveries/home.html", {"sections": sections})
 
 
 def _get_route(request, pk, action) -> Route:

@@ -46,15 +46,6 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request):
-    memberships = request.user.memberships.active().select_related("chapter").order_by("chapter__name")
-    sections = [
-        {"membership": membership, "standing": access.standing(membership), "chapter": membership.chapter}
-        for membership in memberships
-    ]
-    return render(request, "mimac/home.html", {"sections": sections})
-
-
 def chapter_members(request, code):
     chapter = access.get_chapter(request, code, Action.VIEW_MEMBERS)
     memberships = chapter.memberships.select_related("user").order_by("-active", "user__first_name")

@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+from tests.pages import assert_clean_page
+
+
+@pytest.mark.parametrize(
+    ("role", "shows", "hides"),
+    [
+        ("coordinator", "No pickups or routes are planned for today.", "observing until"),
+        ("volunteer", "You have no pickups or routes today.", "Chapter settings"),
+        ("auditor", "The audit of supply against distribution will be here.", "Chapter settings"),
+        ("observing", "You are a new member, observing until", "Members"),
+    ],
+)
+def test_each_role_gets_its_own_home_page(client, world, role, shows, hides):
+    client.force_login(getattr(world, role).user)
+    response = client.get(reverse("home"))
+    assert_clean_page(response)
+    assert shows in response.text
+    assert hides not in response.text
+
+
+def test_home_shows_only_the_members_own_chapters(client, world):
+    client.force_login(world.other_coordinator.user)
+    response = client.get(reverse("home"))
+    assert world.other_chapter.name in response.text
+    assert world.chapter.name not in response.text
+
+
+def test_a_coalition_admin_without_memberships_is_pointed_to_the_admin(client, world):
+    client.force_login(world.admin)
+    assert reverse("admin:index") in client.get(reverse("home")).text
+
+
+def test_a_volunteer_sees_their_own_pickups_and_published_routes_today(client, world):
+    from pickups.services import plan_schedule
+    from tests.factories import make_household, make_route, make_schedule, make_supplier
+
+    mine = make_schedule(make_supplier(world.chapter, "Sunrise Bakery"), world.hub, "FREQ=DAILY;COUNT=1")
+    theirs = make_schedule(make_supplier(world.chapter, "Corner Grocery"), world.hub, "FREQ=DAILY;COUNT=1")
+    for schedule in (mine, theirs):
+        plan_schedule(schedule=schedule)
+    mine.pickups.get().assignments.create(volunteer=world.volunteer.user)
+    make_route(world.chapter, world.hub, driver=world.volunteer.user, households=[make_household(world.chapter)],
+               status="published", name="Oak Street morning")  # fmt: skip
+    make_route(world.chapter, world.hub, driver=world.volunteer.user, name="Draft route")
+
+    client.force_login(world.volunteer.user)
+    volunteer_home = client.get(reverse("home")).text
+    assert "Sunrise Bakery" in volunteer_home
+    assert "Corner Grocery" not in volunteer_home
+    assert "Oak Street morning" in volunteer_home
+    assert "Draft route" not in volunteer_home
+
+    client.force_login(world.coordinator.user)
+    coordinator_home = client.get(reverse("home")).text
+    for text in ("Sunrise Bakery", "Corner Grocery", "Oak Street morning", "Draft route"):
+        assert text in coordinator_home

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from deliveries import queries, services
@@ -86,7 +85,6 @@ def route_edit(request, pk):
     return edit_versioned(request, form, "deliveries/route_form.html", context, _("Route saved."), next_url)
 
 
-@never_cache
 def route_detail(request, pk):
     """The route builder: stops in order with their plans and warnings, and households to add."""
     route = _get_route(request, pk, Action.PLAN_ROUTES)
@@ -169,7 +167,6 @@ def stop_remove(request, pk):
     return redirect("deliveries:route_detail", pk=stop.route_id)
 
 
-@never_cache
 def stop_items(request, pk):
     stop = _get_stop(request, pk)
     form = PlannedItemsForm(request.POST or None, stop=stop)
@@ -205,7 +202,6 @@ def route_copy(request, pk):
     return redirect("deliveries:route_detail", pk=copy.pk)
 
 
-@never_cache
 def route_print(request, pk):
     """The sheet a volunteer carries. Only what the road needs: no phone numbers, reasons or history."""
     route = get_object_or_404(

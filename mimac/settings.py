@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mimac.middleware.SharedLaptopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -154,8 +155,9 @@ LOGOUT_REDIRECT_URL = "login"
 # How long a set-password link handed to a new member stays valid.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
-# The hub laptop is shared: a session ends after a short idle time and when the browser closes.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+# The hub laptop is shared: a session ends on the server after a short time without a request (every
+# request starts the clock again), and an open page then replaces itself with a signed-out page.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
@@ -31,6 +33,29 @@ def edit_versioned(request, form, template, context, saved_message, next_url, *,
             messages.success(request, saved_message)
             return redirect(next_url)
     return render(request, template, {**context, "form": form, "conflict": conflict})
+
+
+# Sent on signing out: the browser drops this site's cache, cookies and storage, so nothing of the
+# last volunteer stays on the shared laptop.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+
+@login_not_required
+@never_cache
+@require_safe
+def signed_out(request):
+    """Where an idle page goes: it ends the session rather than renewing it."""
+    logout(request)
+    response = render(request, "registration/signed_out.html", {})
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @login_not_required
@@ -79,9 +104,7 @@ def member_password_link(request, pk):
 
 def _password_link_page(request, membership, link):
     context = {"membership": membership, "chapter": membership.chapter, "link": request.build_absolute_uri(link)}
-    response = render(request, "mimac/member_password_link.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "mimac/member_password_link.html", context)
 
 
 def member_detail(request, pk):

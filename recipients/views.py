@@ -1,4 +1,5 @@
-"""Household pages. Every one of them sends Cache-Control: no-store: the hub laptop is shared."""
+"""Household pages. Like every page a member sees, they are sent with Cache-Control: no-store
+(mimac.middleware.SharedLaptopMiddleware): the hub laptop is shared."""
 
 import secrets
 
@@ -10,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mimac import access
@@ -30,7 +30,6 @@ def _get_household(request, pk) -> Household:
     return household
 
 
-@never_cache
 def household_list(request):
     chapters = access.chapters_where(request.user, Action.MANAGE_HOUSEHOLDS)
     form = HouseholdFilterForm(request.POST or None, initial={"status": Household.Status.ACTIVE})
@@ -72,7 +71,6 @@ def _numbers_in(query: str) -> list[int]:
     return [int(digits)] if digits.isdigit() else []
 
 
-@never_cache
 def household_create(request, code):
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
     form = HouseholdForm(request.POST or None, instance=Household(chapter=chapter))
@@ -83,13 +81,11 @@ def household_create(request, code):
     return render(request, "recipients/household_form.html", {"form": form, "chapter": chapter})
 
 
-@never_cache
 def household_detail(request, pk):
     household = _get_household(request, pk)
     return render(request, "recipients/household_detail.html", {"household": household})
 
 
-@never_cache
 def household_edit(request, pk):
     household = _get_household(request, pk)
     form = HouseholdForm(request.POST or None, instance=household)
@@ -117,7 +113,6 @@ def household_status(request, pk):
     return redirect("recipients:household_detail", pk=household.pk)
 
 
-@never_cache
 def household_data(request, pk):
     """What we hold about you: everything on one printable sheet, to hand to the household."""
     household = _get_household(request, pk)
@@ -147,7 +142,6 @@ def household_export(request, code):
     return response
 
 
-@never_cache
 def household_import(request, code):
     """Upload, preview every row's problems, confirm. Only parsed rows wait in the session, never the file."""
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)

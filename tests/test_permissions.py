@@ -92,7 +92,8 @@ MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "home": Case("get", "in 200 200 200 200 200 200"),
     "healthz": Case("get", "200 200 200 200 200 200 200"),
-    "login": Case("get", "200 302 302 302 302 302 302"),
+    "login": Case("get", "200 200 200 200 200 200 200"),
+    "signed_out": Case("get", "200 200 200 200 200 200 200"),
     "logout": Case("post", "302 302 302 302 302 302 302"),
     "set_language": Case("post", "in 302 302 302 302 302 302"),
     "password_set": Case("get", "200 200 200 200 200 200 200", lambda w: {"uidb64": "MQ", "token": "bad-token"}),

@@ -4,7 +4,7 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
-OPEN_TO_ANONYMOUS = {"login", "logout", "healthz", "password_set", "password_set_done"}
+OPEN_TO_ANONYMOUS = {"login", "logout", "signed_out", "healthz", "password_set", "password_set_done"}
 SIGN_IN_REQUIRED = sorted(path for name, path in all_urls().items() if name not in OPEN_TO_ANONYMOUS)
 
 
@@ -42,7 +42,8 @@ def test_sign_out_ends_the_session(signed_in_client):
     assert signed_in_client.get(reverse("home")).status_code == 302
 
 
-def test_a_signed_in_member_going_to_sign_in_is_sent_home(signed_in_client):
+def test_the_sign_in_page_offers_to_switch_volunteer_when_someone_is_signed_in(signed_in_client):
     response = signed_in_client.get(reverse("login"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert "Morgan is signed in on this laptop." in response.text
+    assert "Not Morgan? Switch volunteer" in response.text
+    assert 'name="password"' not in response.text

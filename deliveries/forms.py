@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models import Route
+from deliveries.models import Route, Stop
 from mimac.forms import VersionedModelForm
 from mimac.models import MAX_LINE_QUANTITY, Category, Role
 from recipients.models import DietaryNeed, Household, NonFoodNeed
@@ -80,3 +80,32 @@ class PlannedItemsForm(forms.Form):
             for category in self.categories
             if self.cleaned_data.get(f"category_{category.pk}")
         }
+
+
+class StopRecordForm(forms.Form):
+    """What happened at a stop; the quantities start at what was planned."""
+
+    outcome = forms.ChoiceField(label=_("What happened"), choices=Stop.Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, stop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = []
+        for item in stop.planned_items.all():
+            category = item.category
+            self.categories.append(category)
+            self.fields[f"category_{category.pk}"] = forms.DecimalField(
+                label=f"{category.name} ({category.unit})",
+                required=False,
+                min_value=0,
+                max_value=MAX_LINE_QUANTITY[category.unit],
+                decimal_places=2,
+                initial=item.quantity,
+            )
+
+    def lines(self) -> list:
+        return [
+            (category, self.cleaned_data[f"category_{category.pk}"])
+            for category in self.categories
+            if self.cleaned_data.get(f"category_{category.pk}")
+        ]

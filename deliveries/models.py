@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, StaleEdit, Versioned
+from mimac.models import Category, Chapter, Hub, LedgerEntry, StaleEdit, Versioned
 from recipients.models import Household
 
 
@@ -60,18 +60,55 @@ class Route(Versioned):
 
 
 class Stop(models.Model):
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        NOT_HOME = "not_home", _("Not home")
+        REFUSED = "refused", _("Refused")
+        MOVED = "moved", _("Moved or unknown")
+
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="stops")
     sequence = models.PositiveSmallIntegerField()
+    outcome = models.CharField(_("what happened"), max_length=20, choices=Outcome.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sequence", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["route", "household"], name="deliveries_stop_household_once_per_route")
+            models.UniqueConstraint(fields=["route", "household"], name="deliveries_stop_household_once_per_route"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(recorded_by__isnull=False),
+                name="deliveries_stop_outcome_recorded_by_someone",
+            ),
         ]
 
     def __str__(self):
         return f"{self.route} stop {self.sequence}: {self.household.code}"
+
+
+class DeliveryLine(LedgerEntry):
+    """What a stop received: a quantity of one category, in its unit. Part of the ledger."""
+
+    stop = models.ForeignKey(Stop, on_delete=models.PROTECT, related_name="delivered_lines")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+
+    class Meta(LedgerEntry.Meta):
+        ordering = ["category__name", "recorded_at"]
+        constraints = [
+            *LedgerEntry.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) | models.Q(quantity=0, corrects__isnull=False),
+                name="deliveries_delivery_line_quantity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.category.unit} {self.category.name} to {self.stop.household.code}"
 
 
 class PlannedItem(models.Model):

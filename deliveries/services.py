@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliveries.models import PlannedItem, Route, Stop
+from deliveries.models import DeliveryLine, PlannedItem, Route, Stop
 from deliveries.planning import suggested_items
 from mimac.models import Category, Membership, Trust
 from recipients.models import Household
@@ -139,3 +139,29 @@ def copy_route(*, route: Route, date: datetime.date) -> Route:
             for item in stop.planned_items.all()
         )
     return copy
+
+
+@transaction.atomic
+def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Decimal]], note: str = "") -> Stop:
+    """What happened at a stop. Two people recording it at once: the first wins, the second is told."""
+    stop = Stop.objects.select_for_update().select_related("route", "recorded_by").get(pk=stop.pk)
+    if stop.outcome:
+        raise RouteRefused(
+            _("%(name)s already recorded this stop as %(outcome)s at %(time)s. Nothing of yours was saved.")
+            % {
+                "name": stop.recorded_by.first_name or stop.recorded_by.username,
+                "outcome": stop.get_outcome_display().lower(),
+                "time": timezone.localtime(stop.recorded_at).strftime("%H:%M"),
+            }
+        )
+    if stop.route.status != Route.Status.PUBLISHED:
+        raise RouteRefused(_("Only the stops of a published route are recorded."))
+    if outcome == Stop.Outcome.DELIVERED and not lines:
+        raise RouteRefused(_("Enter what was handed over, or choose another outcome."))
+    DeliveryLine.objects.bulk_create(
+        DeliveryLine(stop=stop, category=category, quantity=quantity, recorded_by=by)
+        for category, quantity in (lines if outcome == Stop.Outcome.DELIVERED else [])
+    )
+    stop.outcome, stop.note, stop.recorded_by, stop.recorded_at = outcome, note, by, timezone.now()
+    stop.save(update_fields=["outcome", "note", "recorded_by", "recorded_at"])
+    return stop

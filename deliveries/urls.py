@@ -17,4 +17,7 @@ urlpatterns = [
     path("stops/<int:pk>/move/", views.stop_move, name="stop_move"),
     path("stops/<int:pk>/remove/", views.stop_remove, name="stop_remove"),
     path("stops/<int:pk>/items/", views.stop_items, name="stop_items"),
+    path("my/", views.my_routes, name="my_routes"),
+    path("start/", views.after_sign_in, name="after_sign_in"),
+    path("stops/<int:pk>/record/", views.stop_record, name="stop_record"),
 ]

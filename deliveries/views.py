@@ -3,13 +3,14 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliveries import queries, services
-from deliveries.forms import CandidateFilterForm, PlannedItemsForm, RouteForm
+from deliveries.forms import CandidateFilterForm, PlannedItemsForm, RouteForm, StopRecordForm
 from deliveries.models import Route, Stop
 from mimac import access
 from mimac.access import Action
@@ -217,3 +218,66 @@ def route_print(request, pk):
     stops = queries.planned_stops(route)
     context = {"route": route, "stops": stops, "helpers": helpers, "count": len(stops)}
     return render(request, "deliveries/route_print.html", context)
+
+
+def after_sign_in(request):
+    """Where sign-in leads: a volunteer on a route today goes straight to it; everyone else home."""
+    user = request.user
+    on_a_route_today = any(
+        Route.objects.filter(chapter=m.chapter, date=m.chapter.today(), status=Route.Status.PUBLISHED)
+        .filter(Q(driver=user) | Q(helpers=user))
+        .exists()
+        for m in access.memberships_of(user)
+        if access.standing(m) in {Role.VOLUNTEER, access.OBSERVING}
+    )
+    return redirect("deliveries:my_routes" if on_a_route_today else "home")
+
+
+def my_routes(request):
+    """Today's published routes the volunteer is on, stop by stop, in large type, and nothing else."""
+    user = request.user
+    routes = []
+    for membership in access.memberships_of(user):
+        chapter = membership.chapter
+        mine = Route.objects.filter(chapter=chapter, date=chapter.today(), status=Route.Status.PUBLISHED)
+        for route in mine.filter(Q(driver=user) | Q(helpers=user)).distinct().select_related("hub", "driver"):
+            stops = queries.planned_stops(route)
+            recorded = sum(1 for planned in stops if planned.stop.outcome)
+            routes.append({"route": route, "stops": stops, "recorded": recorded})
+    return render(request, "deliveries/my_routes.html", {"routes": routes})
+
+
+def _get_my_stop(request, pk) -> Stop:
+    """A stop of a published route the user is on, or any stop for a coordinator; 404 otherwise."""
+    stop = get_object_or_404(
+        Stop.objects.select_related("route__chapter", "household__chapter").prefetch_related("planned_items__category"),
+        pk=pk,
+    )
+    route = stop.route
+    access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
+    on_route = request.user.pk == route.driver_id or route.helpers.filter(pk=request.user.pk).exists()
+    if access.may(request.user, route.chapter, Action.PLAN_ROUTES) or (
+        on_route and route.status == Route.Status.PUBLISHED
+    ):
+        return stop
+    raise Http404
+
+
+def stop_record(request, pk):
+    stop = _get_my_stop(request, pk)
+    form = StopRecordForm(request.POST or None, stop=stop)
+    if form.is_valid():
+        try:
+            services.record_stop(
+                stop=stop,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                lines=form.lines(),
+                note=form.cleaned_data["note"],
+            )
+        except services.RouteRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
+            return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
+    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form})

@@ -2,7 +2,8 @@
 
 Roles are per chapter, so every check takes the chapter of the object at hand. Objects of a chapter
 the user is not an active member of answer 404, to leak nothing; a member whose role does not allow
-the action gets 403. Coalition admins (superusers) may do everything in every chapter.
+the action gets 403, except for households, which other roles may not know of at all (404).
+Coalition admins (superusers) may do everything in every chapter.
 
 The table below is also in the README; the permission matrix test holds every URL to it.
 
@@ -64,6 +65,11 @@ ALLOWED = {
 }
 
 
+# Roles that may not do these may not know what is there either: their refusal is a 404, like another
+# chapter's, not a 403 that confirms a household exists.
+HIDDEN_WHEN_REFUSED = {Action.MANAGE_HOUSEHOLDS}
+
+
 def standing(membership: Membership) -> str:
     """The column of the table a member stands in: their role once trusted, else observing."""
     return membership.role if membership.is_trusted else OBSERVING
@@ -100,7 +106,7 @@ def require(user, chapter: Chapter, action: Action) -> None:
     if membership is None:
         raise Http404
     if standing(membership) not in ALLOWED[action]:
-        raise PermissionDenied
+        raise Http404 if action in HIDDEN_WHEN_REFUSED else PermissionDenied
 
 
 def chapters_where(user, action: Action) -> list[Chapter]:

@@ -109,3 +109,73 @@ class StopRecordForm(forms.Form):
             for category in self.categories
             if self.cleaned_data.get(f"category_{category.pk}")
         ]
+
+
+class KeyInForm(forms.Form):
+    """Every stop of a returned paper sheet in one form, in the sheet's order."""
+
+    sheet_returned = forms.BooleanField(label=_("The sheet came back"), required=False, initial=True)
+
+    def __init__(self, *args, stops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for planned in stops:
+            stop = planned.stop
+            if stop.outcome:
+                self.rows.append((planned, []))
+                continue
+            prefix = f"stop_{stop.pk}"
+            outcome = forms.ChoiceField(
+                label=_("Outcome"),
+                choices=[("", "—"), *Stop.Outcome.choices],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"{prefix}_outcome"] = outcome
+            names = [f"{prefix}_outcome"]
+            for item in planned.items:
+                name = f"{prefix}_category_{item.category_id}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{item.category.name} ({item.category.unit})",
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_LINE_QUANTITY[item.category.unit],
+                    decimal_places=2,
+                    initial=item.quantity,
+                    widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+                )
+                names.append(name)
+            self.fields[f"{prefix}_note"] = forms.CharField(
+                label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"})
+            )
+            names.append(f"{prefix}_note")
+            self.rows.append((planned, names))
+
+    def stop_rows(self) -> list:
+        """(planned stop, its bound fields) in the sheet's order; no fields for stops already recorded."""
+        return [(planned, [self[name] for name in names]) for planned, names in self.rows]
+
+    def entries(self) -> list:
+        """(stop, outcome, lines, note) for every stop still to record."""
+        result = []
+        for planned, names in self.rows:
+            if not names:
+                continue
+            prefix = f"stop_{planned.stop.pk}"
+            lines = [
+                (item.category, self.cleaned_data[f"{prefix}_category_{item.category_id}"])
+                for item in planned.items
+                if self.cleaned_data.get(f"{prefix}_category_{item.category_id}")
+            ]
+            result.append(
+                (planned.stop, self.cleaned_data[f"{prefix}_outcome"], lines, self.cleaned_data[f"{prefix}_note"])
+            )
+        return result
+
+    def clean(self):
+        cleaned = super().clean()
+        for planned, names in self.rows:
+            outcome = f"stop_{planned.stop.pk}_outcome"
+            delivered = names and cleaned.get(outcome) == Stop.Outcome.DELIVERED
+            if delivered and not any(cleaned.get(name) for name in names[1:-1]):
+                self.add_error(outcome, _("Delivered, but no quantity: enter what was handed over."))
+        return cleaned

@@ -13,6 +13,10 @@ class RouteQuerySet(models.QuerySet):
     def for_chapters(self, chapters):
         return self.filter(chapter__in=chapters)
 
+    def sheet_missing(self, today):
+        """Published routes of earlier days whose printed sheet has not come back."""
+        return self.filter(status=Route.Status.PUBLISHED, date__lt=today, sheet_returned_at__isnull=True)
+
 
 class Route(Versioned):
     class Status(models.TextChoices):
@@ -38,6 +42,10 @@ class Route(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    sheet_returned_at = models.DateTimeField(_("sheet came back at"), null=True, blank=True)
+    sheet_returned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = RouteQuerySet.as_manager()
 

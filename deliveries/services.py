@@ -165,3 +165,20 @@ def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Dec
     stop.outcome, stop.note, stop.recorded_by, stop.recorded_at = outcome, note, by, timezone.now()
     stop.save(update_fields=["outcome", "note", "recorded_by", "recorded_at"])
     return stop
+
+
+@transaction.atomic
+def key_in(*, route: Route, entries: list, sheet_returned: bool, by) -> None:
+    """A whole paper sheet at once: every stop, or nothing if any stop is refused."""
+    for stop, outcome, lines, note in entries:
+        try:
+            record_stop(stop=stop, by=by, outcome=outcome, lines=lines, note=note)
+        except RouteRefused as refusal:
+            raise RouteRefused(
+                _("Stop %(number)d (%(code)s): %(reason)s Nothing was saved.")
+                % {"number": stop.sequence, "code": stop.household.code, "reason": refusal}
+            ) from None
+    if sheet_returned:
+        Route.objects.filter(pk=route.pk).update(sheet_returned_at=timezone.now(), sheet_returned_to=by)
+    if not route.stops.filter(outcome="").exists():
+        Route.objects.filter(pk=route.pk).update(status=Route.Status.DONE)

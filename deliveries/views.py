@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliveries import queries, services
-from deliveries.forms import CandidateFilterForm, PlannedItemsForm, RouteForm, StopRecordForm
+from deliveries.forms import CandidateFilterForm, KeyInForm, PlannedItemsForm, RouteForm, StopRecordForm
 from deliveries.models import Route, Stop
 from mimac import access
 from mimac.access import Action
@@ -36,6 +36,8 @@ def home(request):
                 routes = routes.filter(Q(driver=user) | Q(helpers=user), status=Route.Status.PUBLISHED).distinct()
             section["pickups"] = with_volunteers(pickups)
             section["routes"] = routes.select_related("driver").prefetch_related("helpers", "stops")
+            if standing == Role.COORDINATOR:
+                section["sheets_missing"] = Route.objects.filter(chapter=chapter).sheet_missing(chapter.today())
         sections.append(section)
     return render(request, "deliveries/home.html", {"sections": sections})
 
@@ -281,3 +283,21 @@ def stop_record(request, pk):
             messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
             return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
     return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form})
+
+
+def route_key_in(request, pk):
+    """A coordinator keys a returned paper sheet back in: one form, the sheet's order, all or nothing."""
+    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    stops = queries.planned_stops(route)
+    form = KeyInForm(request.POST or None, stops=stops)
+    if form.is_valid():
+        try:
+            services.key_in(
+                route=route, entries=form.entries(), sheet_returned=form.cleaned_data["sheet_returned"], by=request.user
+            )
+        except services.RouteRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The sheet is keyed in."))
+            return redirect("deliveries:route_detail", pk=route.pk)
+    return render(request, "deliveries/route_key_in.html", {"route": route, "form": form})

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models import Route, Stop
+from deliveries.models import HouseholdReport, Route, Stop
 from mimac.forms import VersionedModelForm
 from mimac.models import MAX_LINE_QUANTITY, Category, Role
 from recipients.models import DietaryNeed, Household, NonFoodNeed
@@ -179,3 +179,10 @@ class KeyInForm(forms.Form):
             if delivered and not any(cleaned.get(name) for name in names[1:-1]):
                 self.add_error(outcome, _("Delivered, but no quantity: enter what was handed over."))
         return cleaned
+
+
+class HouseholdReportForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdReport
+        fields = ["date", "kind", "via", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

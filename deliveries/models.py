@@ -135,3 +135,29 @@ class PlannedItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} {self.category.unit} {self.category.name}"
+
+
+class HouseholdReport(LedgerEntry):
+    """What a household says it received on a day, in its own words, recorded by a coordinator."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        LESS = "less", _("Received less than usual")
+        NOTHING = "nothing", _("Nothing came")
+
+    class Via(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        HUB = "hub", _("At the hub")
+        PAPER = "paper", _("On paper")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="reports")
+    date = models.DateField(_("delivery day it is about"))
+    kind = models.CharField(_("what they say"), max_length=20, choices=Kind.choices)
+    via = models.CharField(_("how they told us"), max_length=20, choices=Via.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta(LedgerEntry.Meta):
+        ordering = ["-date", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.household.code} {self.date}: {self.get_kind_display()}"

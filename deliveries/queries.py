@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
-from deliveries.models import PlannedItem, Route, Stop
+from deliveries.models import HouseholdReport, PlannedItem, Route, Stop
 from deliveries.planning import conflicts
 from recipients.models import Household
 
@@ -43,3 +43,15 @@ def candidates(route: Route, filters: dict) -> QuerySet:
             Q(dietary_needs__icontains=f'"{need}"') | Q(non_food_needs__icontains=f'"{need}"')
         )
     return households.select_related("chapter").order_by("address", "number")
+
+
+def reports_with_flags(reports: QuerySet) -> QuerySet:
+    """Reports, each with `contradicts`: the household says less or nothing came, but a stop that day
+    was marked delivered. Those go to the audit."""
+    delivered = Stop.objects.filter(
+        household=OuterRef("household"), route__date=OuterRef("date"), outcome=Stop.Outcome.DELIVERED
+    )
+    contradicting = Q(kind__in=[HouseholdReport.Kind.NOTHING, HouseholdReport.Kind.LESS])
+    return reports.annotate(delivered_that_day=Exists(delivered)).annotate(
+        contradicts=ExpressionWrapper(contradicting & Q(delivered_that_day=True), output_field=BooleanField())
+    )

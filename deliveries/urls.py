@@ -19,6 +19,7 @@ urlpatterns = [
     path("stops/<int:pk>/remove/", views.stop_remove, name="stop_remove"),
     path("stops/<int:pk>/items/", views.stop_items, name="stop_items"),
     path("my/", views.my_routes, name="my_routes"),
+    path("households/<int:pk>/reports/", views.household_reports, name="household_reports"),
     path("start/", views.after_sign_in, name="after_sign_in"),
     path("stops/<int:pk>/record/", views.stop_record, name="stop_record"),
 ]

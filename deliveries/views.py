@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliveries import queries, services
-from deliveries.forms import CandidateFilterForm, KeyInForm, PlannedItemsForm, RouteForm, StopRecordForm
+from deliveries.forms import (
+    CandidateFilterForm,
+    HouseholdReportForm,
+    KeyInForm,
+    PlannedItemsForm,
+    RouteForm,
+    StopRecordForm,
+)
 from deliveries.models import Route, Stop
 from mimac import access
 from mimac.access import Action
@@ -301,3 +308,20 @@ def route_key_in(request, pk):
             messages.success(request, _("The sheet is keyed in."))
             return redirect("deliveries:route_detail", pk=route.pk)
     return render(request, "deliveries/route_key_in.html", {"route": route, "form": form})
+
+
+def household_reports(request, pk):
+    """What a household says it received, recorded by a coordinator; contradictions are flagged."""
+    household = get_object_or_404(Household.objects.select_related("chapter"), pk=pk)
+    access.require(request.user, household.chapter, Action.MANAGE_HOUSEHOLDS)
+    form = HouseholdReportForm(request.POST or None, initial={"date": household.chapter.today()})
+    if form.is_valid():
+        report = form.save(commit=False)
+        report.household, report.recorded_by = household, request.user
+        report.save()
+        messages.success(request, _("Their word is recorded."))
+        return redirect("deliveries:household_reports", pk=household.pk)
+    reports = queries.reports_with_flags(household.reports.select_related("recorded_by"))
+    return render(
+        request, "deliveries/household_reports.html", {"household": household, "form": form, "reports": reports}
+    )

@@ -1,10 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models import HouseholdReport, Route, Stop
+from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
 from mimac.forms import VersionedModelForm
-from mimac.models import MAX_LINE_QUANTITY, Category, Role
+from mimac.models import MAX_LINE_QUANTITY, Category, Membership, Role, Trust
 from recipients.models import DietaryNeed, Household, NonFoodNeed
 
 
@@ -186,3 +186,54 @@ class HouseholdReportForm(forms.ModelForm):
         model = HouseholdReport
         fields = ["date", "kind", "via", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class LoadForm(forms.Form):
+    """What left the hub for the route, countersigned by a second member there; or what came back."""
+
+    direction = forms.ChoiceField(label=_("This is"), choices=RouteLoad.Direction.choices, widget=forms.RadioSelect)
+    countersign_username = forms.CharField(label=_("Second member's username"), required=False)
+    countersign_password = forms.CharField(
+        label=_("Second member's password"), required=False, widget=forms.PasswordInput
+    )
+
+    def __init__(self, *args, route, recorder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.route, self.recorder = route, recorder
+        self.categories = list(Category.objects.filter(active=True))
+        for category in self.categories:
+            self.fields[f"category_{category.pk}"] = forms.DecimalField(
+                label=f"{category.name} ({category.unit})",
+                required=False,
+                min_value=0,
+                max_value=MAX_LINE_QUANTITY[category.unit],
+                decimal_places=2,
+            )
+        self.order_fields(["direction", *[f"category_{c.pk}" for c in self.categories]])
+
+    def lines(self) -> list:
+        return [
+            (category, self.cleaned_data[f"category_{category.pk}"])
+            for category in self.categories
+            if self.cleaned_data.get(f"category_{category.pk}")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.lines():
+            raise forms.ValidationError(_("Enter at least one quantity."))
+        if cleaned.get("direction") == RouteLoad.Direction.OUT:
+            cleaned["countersigned_by"] = self._countersigner(cleaned)
+        return cleaned
+
+    def _countersigner(self, cleaned):
+        user = authenticate(username=cleaned.get("countersign_username"), password=cleaned.get("countersign_password"))
+        if user is None:
+            raise forms.ValidationError(
+                _("A second member countersigns what leaves the hub: their username and password.")
+            )
+        if user == self.recorder:
+            raise forms.ValidationError(_("The countersigning member must be someone else."))
+        if not Membership.objects.active().filter(chapter=self.route.chapter, user=user, trust=Trust.TRUSTED).exists():
+            raise forms.ValidationError(_("Only a trusted member of the chapter can countersign."))
+        return user

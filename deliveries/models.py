@@ -161,3 +161,36 @@ class HouseholdReport(LedgerEntry):
 
     def __str__(self):
         return f"{self.household.code} {self.date}: {self.get_kind_display()}"
+
+
+class RouteLoad(LedgerEntry):
+    """What left the hub for a route (countersigned by a second member), or what came back."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("Loaded out")
+        BACK = "back", _("Came back")
+
+    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="loads")
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(LedgerEntry.Meta):
+        ordering = ["direction", "category__name"]
+        constraints = [
+            *LedgerEntry.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) | models.Q(quantity=0, corrects__isnull=False),
+                name="deliveries_route_load_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(direction="out") | models.Q(countersigned_by__isnull=False),
+                name="deliveries_route_load_out_countersigned",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.route} {self.get_direction_display()}: {self.quantity} {self.category.unit} {self.category.name}"

@@ -1,9 +1,11 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from deliveries.models import HouseholdReport, PlannedItem, Route, Stop
+from deliveries.models import DeliveryLine, HouseholdReport, PlannedItem, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
+from mimac.models import Category
 from recipients.models import Household
 
 
@@ -55,3 +57,41 @@ def reports_with_flags(reports: QuerySet) -> QuerySet:
     return reports.annotate(delivered_that_day=Exists(delivered)).annotate(
         contradicts=ExpressionWrapper(contradicting & Q(delivered_that_day=True), output_field=BooleanField())
     )
+
+
+@dataclass
+class Balance:
+    category: object
+    loaded: Decimal
+    returned: Decimal
+    delivered: Decimal
+    over_at: Stop | None  # the stop where deliveries passed what the route carried
+
+    @property
+    def unaccounted(self) -> Decimal:
+        return self.loaded - self.returned - self.delivered
+
+
+def load_balance(route: Route) -> list[Balance]:
+    """Per category: loaded out, came back, delivered (newest entries only), and where it went over."""
+    loads = route.loads.filter(correction__isnull=True).values("category", "direction").annotate(total=Sum("quantity"))
+    totals = {(row["category"], row["direction"]): row["total"] for row in loads}
+    lines = (
+        DeliveryLine.objects.filter(stop__route=route, correction__isnull=True)
+        .select_related("category", "stop__household__chapter")
+        .order_by("stop__sequence", "stop__pk")
+    )
+    categories = {line.category_id: line.category for line in lines}
+    categories.update({c.pk: c for c in Category.objects.filter(pk__in=[key[0] for key in totals])})
+    balances = []
+    for pk, category in sorted(categories.items(), key=lambda item: item[1].name):
+        loaded = totals.get((pk, RouteLoad.Direction.OUT), Decimal(0))
+        returned = totals.get((pk, RouteLoad.Direction.BACK), Decimal(0))
+        delivered, over_at = Decimal(0), None
+        for line in lines:
+            if line.category_id == pk:
+                delivered += line.quantity
+                if over_at is None and delivered > loaded - returned:
+                    over_at = line.stop
+        balances.append(Balance(category, loaded, returned, delivered, over_at))
+    return balances

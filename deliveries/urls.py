@@ -15,6 +15,7 @@ urlpatterns = [
     path("routes/<int:pk>/copy/", views.route_copy, name="route_copy"),
     path("routes/<int:pk>/print/", views.route_print, name="route_print"),
     path("routes/<int:pk>/key-in/", views.route_key_in, name="route_key_in"),
+    path("routes/<int:pk>/load/", views.route_load, name="route_load"),
     path("stops/<int:pk>/move/", views.stop_move, name="stop_move"),
     path("stops/<int:pk>/remove/", views.stop_remove, name="stop_remove"),
     path("stops/<int:pk>/items/", views.stop_items, name="stop_items"),

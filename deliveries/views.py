@@ -14,11 +14,12 @@ from deliveries.forms import (
     CandidateFilterForm,
     HouseholdReportForm,
     KeyInForm,
+    LoadForm,
     PlannedItemsForm,
     RouteForm,
     StopRecordForm,
 )
-from deliveries.models import Route, Stop
+from deliveries.models import Route, RouteLoad, Stop
 from mimac import access
 from mimac.access import Action
 from mimac.models import Role, StaleEdit
@@ -325,3 +326,34 @@ def household_reports(request, pk):
     return render(
         request, "deliveries/household_reports.html", {"household": household, "form": form, "reports": reports}
     )
+
+
+def route_load(request, pk):
+    """Load-out before leaving (countersigned) and returns after, with the balance against deliveries."""
+    route = get_object_or_404(
+        Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
+    )
+    access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
+    on_route = request.user == route.driver or request.user in route.helpers.all()
+    if not access.may(request.user, route.chapter, Action.PLAN_ROUTES) and not (
+        on_route and route.status == Route.Status.PUBLISHED
+    ):
+        raise Http404
+    form = LoadForm(request.POST or None, route=route, recorder=request.user)
+    if form.is_valid():
+        RouteLoad.objects.bulk_create(
+            RouteLoad(
+                route=route,
+                direction=form.cleaned_data["direction"],
+                category=category,
+                quantity=quantity,
+                countersigned_by=form.cleaned_data.get("countersigned_by"),
+                recorded_by=request.user,
+            )
+            for category, quantity in form.lines()
+        )
+        messages.success(request, _("Recorded."))
+        return redirect("deliveries:route_load", pk=route.pk)
+    loads = route.loads.select_related("category", "recorded_by", "countersigned_by")
+    context = {"route": route, "form": form, "loads": loads, "balances": queries.load_balance(route)}
+    return render(request, "deliveries/route_load.html", context)

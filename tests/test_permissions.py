@@ -156,6 +156,7 @@ MATRIX = {
     "deliveries:stop_remove": Case("post", "in 403 403 302 403 404 302", STOP),
     "deliveries:stop_items": Case("get", "in 403 403 200 403 404 200", STOP),
     "deliveries:my_routes": Case("get", "in 200 200 200 200 200 200"),
+    "deliveries:route_load": Case("get", "in 200 404 200 404 404 200", lambda w: {"pk": _route(w, "published").pk}),
     "deliveries:household_reports": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
     "deliveries:route_key_in": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _route(w, "published").pk}),
     "deliveries:after_sign_in": Case("get", "in 302 302 302 302 302 302"),

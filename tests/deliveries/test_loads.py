@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+from django.urls import reverse
+
+from deliveries import services
+from deliveries.models import RouteLoad, Stop
+from mimac.models import Category
+from tests.factories import PASSWORD, make_household, make_route
+from tests.pages import assert_clean_page
+
+
+def _route(world, count=2):
+    households = [make_household(world.chapter, name=f"H{number}") for number in range(count)]
+    return make_route(world.chapter, world.hub, driver=world.volunteer.user, households=households, status="published")
+
+
+def test_a_load_out_is_countersigned_by_a_second_trusted_member(client, world):
+    route = _route(world)
+    produce = Category.objects.get(name="Produce")
+    client.force_login(world.volunteer.user)
+    url = reverse("deliveries:route_load", args=[route.pk])
+    data = {"direction": "out", f"category_{produce.pk}": "20"}
+
+    alone = client.post(url, {**data, "countersign_username": "volunteer", "countersign_password": PASSWORD})
+    assert "must be someone else" in alone.text
+    newcomer = client.post(url, {**data, "countersign_username": "newcomer", "countersign_password": PASSWORD})
+    assert "Only a trusted member" in newcomer.text
+    wrong = client.post(url, {**data, "countersign_username": "coordinator", "countersign_password": "nope"})
+    assert "their username and password" in wrong.text
+    assert not RouteLoad.objects.exists()
+
+    client.post(url, {**data, "countersign_username": "coordinator", "countersign_password": PASSWORD})
+    load = RouteLoad.objects.get()
+    assert (load.recorded_by, load.countersigned_by, load.quantity) == (
+        world.volunteer.user, world.coordinator.user, Decimal(20),
+    )  # fmt: skip
+
+
+def test_delivered_beyond_loaded_minus_returned_warns_and_names_the_stop(client, world):
+    route = _route(world)
+    produce = Category.objects.get(name="Produce")
+    by = world.coordinator.user
+    RouteLoad.objects.create(
+        route=route, direction="out", category=produce, quantity=20, countersigned_by=by, recorded_by=by
+    )
+    RouteLoad.objects.create(route=route, direction="back", category=produce, quantity=5, recorded_by=by)
+    first, second = route.stops.order_by("sequence")
+    services.record_stop(stop=first, by=by, outcome=Stop.Outcome.DELIVERED, lines=[(produce, Decimal(10))])
+    services.record_stop(stop=second, by=by, outcome=Stop.Outcome.DELIVERED, lines=[(produce, Decimal(8))])
+
+    client.force_login(by)
+    page = client.get(reverse("deliveries:route_load", args=[route.pk]))
+    assert_clean_page(page)
+    warning = (
+        "Produce: 18 lb recorded as delivered, but 20 lb left the hub and 5 lb came back. "
+        f"It went over at stop {second.household.code}."
+    )
+    assert warning in page.text
+
+
+def test_returns_need_no_countersign(client, world):
+    route = _route(world)
+    produce = Category.objects.get(name="Produce")
+    client.force_login(world.volunteer.user)
+    client.post(reverse("deliveries:route_load", args=[route.pk]), {"direction": "back", f"category_{produce.pk}": "3"})
+    assert RouteLoad.objects.get().direction == "back"

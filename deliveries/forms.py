@@ -3,8 +3,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
-from mimac.forms import VersionedModelForm
-from mimac.models import MAX_LINE_QUANTITY, Category, Membership, Role, Trust
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, quantity_field
+from mimac.models import Category, Membership, Role, Trust
 from recipients.models import DietaryNeed, Household, NonFoodNeed
 
 
@@ -54,7 +54,7 @@ class CandidateFilterForm(forms.Form):
     )
 
 
-class PlannedItemsForm(forms.Form):
+class PlannedItemsForm(CategoryQuantitiesMixin, forms.Form):
     """One quantity field per category; empty means none of it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -64,25 +64,14 @@ class PlannedItemsForm(forms.Form):
         planned = {item.category_id: item.quantity for item in stop.planned_items.all()}
         self.categories = list(Category.objects.filter(active=True))
         for category in self.categories:
-            self.fields[f"category_{category.pk}"] = forms.DecimalField(
-                label=f"{category.name} ({category.unit})",
-                required=False,
-                min_value=0,
-                max_value=MAX_LINE_QUANTITY[category.unit],
-                decimal_places=2,
-                initial=planned.get(category.pk),
-            )
+            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=planned.get(category.pk))
         self.fields["version"].initial = stop.route.version
 
     def items(self) -> dict:
-        return {
-            category: self.cleaned_data[f"category_{category.pk}"]
-            for category in self.categories
-            if self.cleaned_data.get(f"category_{category.pk}")
-        }
+        return dict(self.lines())
 
 
-class StopRecordForm(forms.Form):
+class StopRecordForm(CategoryQuantitiesMixin, forms.Form):
     """What happened at a stop; the quantities start at what was planned."""
 
     outcome = forms.ChoiceField(label=_("What happened"), choices=Stop.Outcome.choices, widget=forms.RadioSelect)
@@ -94,21 +83,7 @@ class StopRecordForm(forms.Form):
         for item in stop.planned_items.all():
             category = item.category
             self.categories.append(category)
-            self.fields[f"category_{category.pk}"] = forms.DecimalField(
-                label=f"{category.name} ({category.unit})",
-                required=False,
-                min_value=0,
-                max_value=MAX_LINE_QUANTITY[category.unit],
-                decimal_places=2,
-                initial=item.quantity,
-            )
-
-    def lines(self) -> list:
-        return [
-            (category, self.cleaned_data[f"category_{category.pk}"])
-            for category in self.categories
-            if self.cleaned_data.get(f"category_{category.pk}")
-        ]
+            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity)
 
 
 class KeyInForm(forms.Form):
@@ -134,12 +109,8 @@ class KeyInForm(forms.Form):
             names = [f"{prefix}_outcome"]
             for item in planned.items:
                 name = f"{prefix}_category_{item.category_id}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{item.category.name} ({item.category.unit})",
-                    required=False,
-                    min_value=0,
-                    max_value=MAX_LINE_QUANTITY[item.category.unit],
-                    decimal_places=2,
+                self.fields[name] = quantity_field(
+                    item.category,
                     initial=item.quantity,
                     widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
                 )
@@ -188,7 +159,7 @@ class HouseholdReportForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class LoadForm(forms.Form):
+class LoadForm(CategoryQuantitiesMixin, forms.Form):
     """What left the hub for the route, countersigned by a second member there; or what came back."""
 
     direction = forms.ChoiceField(label=_("This is"), choices=RouteLoad.Direction.choices, widget=forms.RadioSelect)
@@ -202,21 +173,8 @@ class LoadForm(forms.Form):
         self.route, self.recorder = route, recorder
         self.categories = list(Category.objects.filter(active=True))
         for category in self.categories:
-            self.fields[f"category_{category.pk}"] = forms.DecimalField(
-                label=f"{category.name} ({category.unit})",
-                required=False,
-                min_value=0,
-                max_value=MAX_LINE_QUANTITY[category.unit],
-                decimal_places=2,
-            )
+            self.fields[f"category_{category.pk}"] = quantity_field(category)
         self.order_fields(["direction", *[f"category_{c.pk}" for c in self.categories]])
-
-    def lines(self) -> list:
-        return [
-            (category, self.cleaned_data[f"category_{category.pk}"])
-            for category in self.categories
-            if self.cleaned_data.get(f"category_{category.pk}")
-        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, LedgerEntry, StaleEdit, Versioned
+from mimac.models import Category, Chapter, Hub, LedgerEntry, QuantityEntry, StaleEdit, Versioned
 from recipients.models import Household
 
 
@@ -98,25 +98,13 @@ class Stop(models.Model):
         return f"{self.route} stop {self.sequence}: {self.household.code}"
 
 
-class DeliveryLine(LedgerEntry):
+class DeliveryLine(QuantityEntry):
     """What a stop received: a quantity of one category, in its unit. Part of the ledger."""
 
     stop = models.ForeignKey(Stop, on_delete=models.PROTECT, related_name="delivered_lines")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-
-    class Meta(LedgerEntry.Meta):
-        ordering = ["category__name", "recorded_at"]
-        constraints = [
-            *LedgerEntry.Meta.constraints,
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0) | models.Q(quantity=0, corrects__isnull=False),
-                name="deliveries_delivery_line_quantity_positive",
-            ),
-        ]
 
     def __str__(self):
-        return f"{self.quantity} {self.category.unit} {self.category.name} to {self.stop.household.code}"
+        return f"{super().__str__()} to {self.stop.household.code}"
 
 
 class PlannedItem(models.Model):
@@ -163,7 +151,7 @@ class HouseholdReport(LedgerEntry):
         return f"{self.household.code} {self.date}: {self.get_kind_display()}"
 
 
-class RouteLoad(LedgerEntry):
+class RouteLoad(QuantityEntry):
     """What left the hub for a route (countersigned by a second member), or what came back."""
 
     class Direction(models.TextChoices):
@@ -172,20 +160,14 @@ class RouteLoad(LedgerEntry):
 
     route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="loads")
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta(LedgerEntry.Meta):
+    class Meta(QuantityEntry.Meta):
         ordering = ["direction", "category__name"]
         constraints = [
-            *LedgerEntry.Meta.constraints,
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0) | models.Q(quantity=0, corrects__isnull=False),
-                name="deliveries_route_load_quantity_positive",
-            ),
+            *QuantityEntry.Meta.constraints,
             models.CheckConstraint(
                 condition=~models.Q(direction="out") | models.Q(countersigned_by__isnull=False),
                 name="deliveries_route_load_out_countersigned",
@@ -193,4 +175,4 @@ class RouteLoad(LedgerEntry):
         ]
 
     def __str__(self):
-        return f"{self.route} {self.get_direction_display()}: {self.quantity} {self.category.unit} {self.category.name}"
+        return f"{self.route} {self.get_direction_display()}: {super().__str__()}"

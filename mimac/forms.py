@@ -2,7 +2,31 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Chapter, Hub, Role
+from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
+
+
+def quantity_field(category, **options) -> forms.DecimalField:
+    """A quantity of one category, labelled with its unit, at most what one line can plausibly hold."""
+    return forms.DecimalField(
+        label=f"{category.name} ({category.unit})",
+        required=False,
+        min_value=0,
+        max_value=MAX_LINE_QUANTITY[category.unit],
+        decimal_places=2,
+        **options,
+    )
+
+
+class CategoryQuantitiesMixin:
+    """A form with one quantity field per category of `self.categories`, each named category_<pk>."""
+
+    def lines(self) -> list:
+        """(category, quantity) for every category given a quantity above zero."""
+        return [
+            (category, self.cleaned_data[f"category_{category.pk}"])
+            for category in self.categories
+            if self.cleaned_data.get(f"category_{category.pk}")
+        ]
 
 
 class VersionedModelForm(forms.ModelForm):

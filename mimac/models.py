@@ -342,6 +342,28 @@ class LedgerEntry(models.Model):
         raise LedgerIsAppendOnly(f"{self._meta.label} rows are never deleted: add a correction instead.")
 
 
+class QuantityEntry(LedgerEntry):
+    """A ledger row of one category and a quantity in that category's unit."""
+
+    category = models.ForeignKey("mimac.Category", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+
+    class Meta(LedgerEntry.Meta):
+        abstract = True
+        ordering = ["category__name", "recorded_at"]
+        constraints = [
+            *LedgerEntry.Meta.constraints,
+            # A correction may bring a quantity down to nothing; a first entry records something.
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) | Q(quantity=0, corrects__isnull=False),
+                name="%(app_label)s_%(class)s_quantity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.category.unit} {self.category.name}"
+
+
 class Category(models.Model):
     """What moves. Each category has exactly one unit, and quantities are never added across units."""
 

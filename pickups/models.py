@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, Versioned
+from mimac.models import Category, Chapter, Hub, Photo, QuantityEntry, Versioned
 
 
 class Supplier(Versioned):
@@ -239,26 +239,10 @@ class Pickup(models.Model):
         return self._local(self.window_end)
 
 
-class PickupLine(LedgerEntry):
+class PickupLine(QuantityEntry):
     """What came in: a quantity of one category, in the category's unit. Part of the ledger."""
 
     pickup = models.ForeignKey(Pickup, on_delete=models.PROTECT, related_name="lines")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-
-    class Meta(LedgerEntry.Meta):
-        ordering = ["category__name", "recorded_at"]
-        constraints = [
-            *LedgerEntry.Meta.constraints,
-            # A correction may bring a line down to nothing; a first entry records something.
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0) | Q(quantity=0, corrects__isnull=False),
-                name="pickups_line_quantity_positive",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.quantity} {self.category.unit} {self.category.name}"
 
 
 class PickupAssignment(models.Model):

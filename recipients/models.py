@@ -170,9 +170,11 @@ class Household(Versioned):
         return self.size - self.children - self.seniors
 
     def erase(self) -> None:
-        """Forget who they are; keep the anonymous counts."""
+        """Forget who they are; keep the anonymous counts, and what was delivered."""
         for field, blank in self.PERSONAL_FIELDS.items():
             setattr(self, field, blank)
+        # Volunteers' free-text notes at their stops are about them too (the relation comes from deliveries).
+        self.stops.update(note="")
         if self.status == self.Status.ACTIVE:
             self.status, self.status_since = self.Status.ENDED, timezone.localdate()
         self.purged_at = timezone.now()

@@ -21,6 +21,7 @@ from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, Sta
 from recipients.models import Household, HouseholdExport
 
 HOUSEHOLDS_PER_PAGE = 25
+RECENT_STOPS = 10
 IMPORT_SESSION_KEY = "household_import"
 
 
@@ -83,7 +84,14 @@ def household_create(request, code):
 
 def household_detail(request, pk):
     household = _get_household(request, pk)
-    return render(request, "recipients/household_detail.html", {"household": household})
+    # What reached them lately, read through the relation the deliveries app adds to households.
+    recent = (
+        household.stops.exclude(outcome="")
+        .select_related("route")
+        .prefetch_related("delivered_lines__category")
+        .order_by("-route__date")[:RECENT_STOPS]
+    )
+    return render(request, "recipients/household_detail.html", {"household": household, "recent": recent})
 
 
 def household_edit(request, pk):

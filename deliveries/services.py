@@ -144,7 +144,7 @@ def copy_route(*, route: Route, date: datetime.date) -> Route:
 @transaction.atomic
 def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Decimal]], note: str = "") -> Stop:
     """What happened at a stop. Two people recording it at once: the first wins, the second is told."""
-    stop = Stop.objects.select_for_update().select_related("route", "recorded_by").get(pk=stop.pk)
+    stop = Stop.objects.select_for_update(of=("self",)).select_related("route", "recorded_by").get(pk=stop.pk)
     if stop.outcome:
         raise RouteRefused(
             _("%(name)s already recorded this stop as %(outcome)s at %(time)s. Nothing of yours was saved.")

@@ -219,7 +219,7 @@ class Membership(models.Model):
     def vouch(self, *, by, kind: VouchKind) -> None:
         """Record `by`'s vouch; the second one trusts the member (or makes them a coordinator)."""
         kind = VouchKind(kind)
-        locked = Membership.objects.select_for_update().select_related("chapter").get(pk=self.pk)
+        locked = Membership.objects.select_for_update(of=("self",)).select_related("chapter").get(pk=self.pk)
         refusal = locked.vouch_refusal(by, kind)
         if refusal:
             raise ValidationError(refusal)

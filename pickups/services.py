@@ -29,7 +29,9 @@ def plan_schedule(
     Idempotent. Only future pickups nobody has taken or recorded are replaced; past, recorded and
     taken ones are never touched (a unique constraint also keeps one pickup per schedule and day).
     """
-    schedule = PickupSchedule.objects.select_for_update().select_related("supplier__chapter").get(pk=schedule.pk)
+    schedule = (
+        PickupSchedule.objects.select_for_update(of=("self",)).select_related("supplier__chapter").get(pk=schedule.pk)
+    )
     today = today or schedule.chapter.today()
     last = today + datetime.timedelta(weeks=horizon_weeks)
     wanted = set()
@@ -81,7 +83,7 @@ class PickupRefused(Exception):
 
 
 def _locked(pickup: Pickup) -> Pickup:
-    return Pickup.objects.select_for_update().select_related("supplier__chapter").get(pk=pickup.pk)
+    return Pickup.objects.select_for_update(of=("self",)).select_related("supplier__chapter").get(pk=pickup.pk)
 
 
 def _trusted_on(pickup: Pickup, *, leaving=None) -> bool:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mimac.models import Category, Chapter, Hub, Photo, QuantityEntry, Versioned
+from pickups.recurrence import describe
 
 
 class Supplier(Versioned):
@@ -103,6 +104,10 @@ class PickupSchedule(Versioned):
     @property
     def chapter(self) -> Chapter:
         return self.supplier.chapter
+
+    @property
+    def recurrence_text(self) -> str:
+        return describe(self.rrule)
 
     def occurrences(self, first: datetime.date, last: datetime.date) -> list["Occurrence"]:
         """Every date the recurrence gives from `first` to `last`, each with why it is skipped, if it is."""

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pickups.forms import Pattern, build_rrule, read_rrule
 from pickups.models import PickupSchedule
+from pickups.recurrence import Pattern, build_rrule, describe, read_rrule
 from tests.factories import make_supplier
 from tests.pages import assert_clean_page
 
@@ -119,3 +119,18 @@ def test_a_hub_of_another_chapter_cannot_be_chosen(coordinator_client, world, su
     response = coordinator_client.post(reverse("pickups:schedule_create", args=[supplier.pk]), data)
     assert "Select a valid choice" in response.text
     assert not PickupSchedule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rrule", "words"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU,TH", "Every week on Tuesday, Thursday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "Every 2 weeks on Monday"),
+        ("FREQ=MONTHLY;BYDAY=+2TU", "Every month on the 2nd Tuesday"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "Every month on the last Friday"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15", "Every month on day 15"),
+        ("FREQ=DAILY;COUNT=1", "Once"),
+    ],
+)
+def test_a_recurrence_is_shown_in_words(rrule, words):
+    assert describe(rrule) == words

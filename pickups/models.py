@@ -145,9 +145,6 @@ class Occurrence:
 
 
 class PickupQuerySet(models.QuerySet):
-    def for_chapters(self, chapters):
-        return self.filter(supplier__chapter__in=chapters)
-
     def on(self, date: datetime.date):
         return self.filter(date=date)
 

@@ -55,9 +55,6 @@ LANGUAGES = [
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def for_chapter(self, chapter):
-        return self.filter(chapter=chapter)
-
     def due_for_purge(self, before):
         """Paused or ended since before `before`, and not yet erased."""
         statuses = [Household.Status.PAUSED, Household.Status.ENDED]

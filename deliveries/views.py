@@ -101,12 +101,14 @@ def route_detail(request, pk):
     route = _get_route(request, pk, Action.PLAN_ROUTES)
     filters = CandidateFilterForm(request.POST if "filter" in request.POST else None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
+    stops = queries.planned_stops(route)
+    draft = route.status == Route.Status.DRAFT
     context = {
         "route": route,
-        "stops": queries.planned_stops(route),
+        "stops": stops,
         "filters": filters,
-        "candidates": queries.candidates(route, chosen) if route.status == Route.Status.DRAFT else [],
-        "problems": services.publish_problems(route) if route.status == Route.Status.DRAFT else [],
+        "candidates": queries.candidates(route, chosen) if draft else [],
+        "problems": services.publish_problems(route, [planned.stop for planned in stops]) if draft else [],
         "helpers": list(route.helpers.all()),
     }
     return render(request, "deliveries/route_detail.html", context)
@@ -219,14 +221,10 @@ def route_print(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    helpers = list(route.helpers.all())
-    on_route = request.user == route.driver or request.user in helpers
-    if not access.may(request.user, route.chapter, Action.PLAN_ROUTES) and not (
-        on_route and route.status != Route.Status.DRAFT
-    ):
+    if not _coordinator_or_on_route(request, route, {Route.Status.PUBLISHED, Route.Status.DONE}):
         raise PermissionDenied
     stops = queries.planned_stops(route)
-    context = {"route": route, "stops": stops, "helpers": helpers, "count": len(stops)}
+    context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
     return render(request, "deliveries/route_print.html", context)
 
 
@@ -257,20 +255,26 @@ def my_routes(request):
     return render(request, "deliveries/my_routes.html", {"routes": routes})
 
 
+def _coordinator_or_on_route(request, route, statuses) -> bool:
+    """A coordinator of the route's chapter, or its driver or a helper while it is in one of `statuses`."""
+    if access.may(request.user, route.chapter, Action.PLAN_ROUTES):
+        return True
+    on_route = request.user.pk in {route.driver_id, *(helper.pk for helper in route.helpers.all())}
+    return on_route and route.status in statuses
+
+
 def _get_my_stop(request, pk) -> Stop:
     """A stop of a published route the user is on, or any stop for a coordinator; 404 otherwise."""
     stop = get_object_or_404(
-        Stop.objects.select_related("route__chapter", "household__chapter").prefetch_related("planned_items__category"),
+        Stop.objects.select_related("route__chapter", "household__chapter").prefetch_related(
+            "planned_items__category", "route__helpers"
+        ),
         pk=pk,
     )
-    route = stop.route
-    access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    on_route = request.user.pk == route.driver_id or route.helpers.filter(pk=request.user.pk).exists()
-    if access.may(request.user, route.chapter, Action.PLAN_ROUTES) or (
-        on_route and route.status == Route.Status.PUBLISHED
-    ):
-        return stop
-    raise Http404
+    access.require(request.user, stop.route.chapter, Action.VIEW_CHAPTER)
+    if not _coordinator_or_on_route(request, stop.route, {Route.Status.PUBLISHED}):
+        raise Http404
+    return stop
 
 
 def stop_record(request, pk):
@@ -334,10 +338,7 @@ def route_load(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    on_route = request.user == route.driver or request.user in route.helpers.all()
-    if not access.may(request.user, route.chapter, Action.PLAN_ROUTES) and not (
-        on_route and route.status == Route.Status.PUBLISHED
-    ):
+    if not _coordinator_or_on_route(request, route, {Route.Status.PUBLISHED}):
         raise Http404
     form = LoadForm(request.POST or None, route=route, recorder=request.user)
     if form.is_valid():

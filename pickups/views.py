@@ -316,10 +316,15 @@ def pickup_give_back(request, pk):
     return redirect("pickups:pickup_detail", pk=pickup.pk)
 
 
-def pickup_record(request, pk):
+def _get_recordable_pickup(request, pk) -> Pickup:
     pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
     if not _may_record(request, pickup, pickup.assignments.filter(volunteer=request.user).exists()):
         raise PermissionDenied
+    return pickup
+
+
+def pickup_record(request, pk):
+    pickup = _get_recordable_pickup(request, pk)
     form = RecordForm(request.POST or None, request.FILES or None)
     lines = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
@@ -352,9 +357,7 @@ def pickup_record(request, pk):
 
 @require_POST
 def pickup_missed(request, pk):
-    pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
-    if not _may_record(request, pickup, pickup.assignments.filter(volunteer=request.user).exists()):
-        raise PermissionDenied
+    pickup = _get_recordable_pickup(request, pk)
     form = MissedForm(request.POST)
     if form.is_valid():
         try:

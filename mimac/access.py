@@ -20,6 +20,10 @@ The table below is also in the README; the permission matrix test holds every UR
 | take & record pickups| yes         | no      | yes       | yes (with a trusted member) |
 | households           | yes         | no      | no        | no               |
 | plan routes          | yes         | no      | no        | no               |
+| hub desk (handouts, spoilage, counts) | yes | no | yes   | no               |
+| confirm a pickup's intake | yes    | no      | yes       | no               |
+| view ledger rows     | yes         | yes     | own rows  | own rows         |
+| correct ledger rows  | yes         | no      | own rows  | own rows         |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -46,6 +50,10 @@ class Action(StrEnum):
     TAKE_PICKUPS = "take pickups"
     MANAGE_HOUSEHOLDS = "manage households"
     PLAN_ROUTES = "plan routes"
+    HUB_DESK = "work the hub desk"
+    CONFIRM_INTAKE = "confirm intake"
+    VIEW_LEDGER = "view ledger"
+    CORRECT_LEDGER = "correct ledger"
 
 
 OBSERVING = "observing"
@@ -62,6 +70,12 @@ ALLOWED = {
     # Volunteers see a household only as a stop on their own route (deliveries).
     Action.MANAGE_HOUSEHOLDS: {Role.COORDINATOR},
     Action.PLAN_ROUTES: {Role.COORDINATOR},
+    Action.HUB_DESK: {Role.COORDINATOR, Role.VOLUNTEER},
+    # The second pair of eyes on a pickup is a vetted member, never the one who recorded it.
+    Action.CONFIRM_INTAKE: {Role.COORDINATOR, Role.VOLUNTEER},
+    # Besides these, whoever recorded a row may see it and correct it.
+    Action.VIEW_LEDGER: {Role.COORDINATOR, Role.AUDITOR},
+    Action.CORRECT_LEDGER: {Role.COORDINATOR},
 }
 
 

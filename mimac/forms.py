@@ -17,6 +17,38 @@ def quantity_field(category, **options) -> forms.DecimalField:
     )
 
 
+def check_quantity(form, field, category, quantity, *, allow_zero=False):
+    """Quantities are positive, in the category's unit, and below what one line can plausibly hold."""
+    if quantity < 0 or (quantity == 0 and not allow_zero):
+        form.add_error(field, _("Enter a quantity above zero."))
+    elif quantity > MAX_LINE_QUANTITY[category.unit]:
+        form.add_error(
+            field,
+            _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
+            % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
+        )
+
+
+class CorrectionForm(forms.Form):
+    """The quantity a ledger row should have said, and why; the row as recorded stays."""
+
+    quantity = forms.DecimalField(label=_("Correct quantity"), max_digits=10, decimal_places=2)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=200)
+
+    def __init__(self, *args, entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.fields["quantity"].help_text = _("In %(unit)s. The row as recorded stays in the ledger.") % {
+            "unit": entry.category.unit
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quantity") is not None:
+            check_quantity(self, "quantity", self.entry.category, cleaned["quantity"], allow_zero=True)
+        return cleaned
+
+
 class CategoryQuantitiesMixin:
     """A form with one quantity field per category of `self.categories`, each named category_<pk>."""
 
@@ -67,7 +99,14 @@ def _display(instance, name):
 class ChapterForm(VersionedModelForm):
     class Meta:
         model = Chapter
-        fields = ["name", "time_zone", "contact_phone", "observation_days", "pickup_cutoff_hours"]
+        fields = [
+            "name",
+            "time_zone",
+            "contact_phone",
+            "observation_days",
+            "pickup_cutoff_hours",
+            "spoilage_photo_above",
+        ]
 
 
 class HubForm(VersionedModelForm):

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mimac.ledger import LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry  # noqa: F401 (the ledger's models)
 from mimac.photos import PhotoField
 from mimac.quantities import Quantity
 
@@ -79,6 +80,13 @@ class Chapter(Versioned):
         default=24,
         validators=[MaxValueValidator(168)],
         help_text=_("A volunteer can give a pickup back until this many hours before it; then only a coordinator."),
+    )
+    spoilage_photo_above = models.DecimalField(
+        _("spoilage photo needed above"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("10"),
+        help_text=_("Spoilage of more than this (in the category's unit) needs an evidence photo."),
     )
 
     class Meta:
@@ -304,64 +312,6 @@ class Unit(models.TextChoices):
 
 # The most one ledger line may hold; more is almost surely a slip (an extra zero).
 MAX_LINE_QUANTITY = {Unit.POUND: Decimal("5000"), Unit.ITEM: Decimal("5000")}
-
-
-class LedgerIsAppendOnly(Exception):
-    pass
-
-
-class LedgerEntry(models.Model):
-    """A row of the supply and distribution ledger: written once, never changed or deleted.
-
-    A mistake is fixed by a new entry that points at the one it corrects, with who and why; the
-    newest entry of such a chain is the one that counts.
-    """
-
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    corrects = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("corrects")
-    )
-    correction_reason = models.CharField(_("why it is corrected"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
-                name="%(app_label)s_%(class)s_correction_says_why",
-            ),
-        ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LedgerIsAppendOnly(f"{self._meta.label} rows are never changed: add a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerIsAppendOnly(f"{self._meta.label} rows are never deleted: add a correction instead.")
-
-
-class QuantityEntry(LedgerEntry):
-    """A ledger row of one category and a quantity in that category's unit."""
-
-    category = models.ForeignKey("mimac.Category", on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-
-    class Meta(LedgerEntry.Meta):
-        abstract = True
-        ordering = ["category__name", "recorded_at"]
-        constraints = [
-            *LedgerEntry.Meta.constraints,
-            # A correction may bring a quantity down to nothing; a first entry records something.
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0) | Q(quantity=0, corrects__isnull=False),
-                name="%(app_label)s_%(class)s_quantity_positive",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.quantity} {self.category.unit} {self.category.name}"
 
 
 class Category(models.Model):

@@ -81,6 +81,10 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} is not a database URL we understand ({error}).") from None
     if config["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgres://…) or SQLite (sqlite:///…).")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite cannot lock a row: each transaction takes the write lock when it begins, so ledger
+        # appends (and every other write) take turns instead of failing halfway.
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
     return config
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("ledger/<slug:kind>/<int:pk>/", views.ledger_entry, name="ledger_entry"),
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
     path("deliveries/", include("deliveries.urls")),

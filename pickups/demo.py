@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from mimac import ledger
 from mimac.models import Category, Chapter
 from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
-from pickups.services import correct_line, plan_chapter, plan_schedule, record_done, record_missed
+from pickups.services import plan_chapter, plan_schedule, record_done, record_missed
 
 # name, kind, address, usual categories, rrule, window (hours), usual volunteers
 SUPPLIERS = {
@@ -89,8 +90,8 @@ def _record_the_past_weeks(chapter: Chapter, today: datetime.date, users) -> Non
         )
     first_line = PickupLine.objects.filter(pickup__supplier__chapter=chapter).order_by("pk").first()
     if first_line:
-        correct_line(
-            line=first_line,
+        ledger.correct(
+            first_line,
             by=coordinator,
             quantity=first_line.quantity / 10,
             reason="an extra zero typed on the sheet",

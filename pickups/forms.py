@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import VersionedModelForm
-from mimac.models import MAX_LINE_QUANTITY, Category, ClosureDay, Role, Trust
+from mimac.forms import VersionedModelForm, check_quantity
+from mimac.models import Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
 from pickups.recurrence import MONTH_WEEKS, NO_DATES_HORIZON, WEEKDAYS, Pattern, build_rrule, read_rrule
@@ -200,18 +200,6 @@ class LineForm(forms.Form):
         return cleaned
 
 
-def check_quantity(form, field, category, quantity, *, allow_zero=False):
-    """Quantities are positive, in the category's unit, and below what one line can plausibly hold."""
-    if quantity < 0 or (quantity == 0 and not allow_zero):
-        form.add_error(field, _("Enter a quantity above zero."))
-    elif quantity > MAX_LINE_QUANTITY[category.unit]:
-        form.add_error(
-            field,
-            _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
-            % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
-        )
-
-
 class BaseLineFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
@@ -239,24 +227,6 @@ LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, 
 class MissedForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why was it missed?"), choices=Pickup.MissedReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-
-
-class CorrectionForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Correct quantity"), max_digits=10, decimal_places=2)
-    reason = forms.CharField(label=_("Why it is corrected"), max_length=200)
-
-    def __init__(self, *args, line, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line = line
-        self.fields["quantity"].help_text = _("In %(unit)s. The line as recorded stays in the ledger.") % {
-            "unit": line.category.unit
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("quantity") is not None:
-            check_quantity(self, "quantity", self.line.category, cleaned["quantity"], allow_zero=True)
-        return cleaned
 
 
 class AssignForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, Photo, QuantityEntry, Versioned
+from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, Versioned
 from pickups.recurrence import describe
 
 
@@ -245,6 +245,28 @@ class PickupLine(QuantityEntry):
     """What came in: a quantity of one category, in the category's unit. Part of the ledger."""
 
     pickup = models.ForeignKey(Pickup, on_delete=models.PROTECT, related_name="lines")
+
+    chain_fields = (*QuantityEntry.chain_fields, "pickup_id")
+    chapter_source = "pickup.supplier.chapter_id"
+
+
+class IntakeCheck(LedgerEntry):
+    """A second member's count of what a pickup brought in, made without seeing the recorded lines."""
+
+    pickup = models.OneToOneField(Pickup, on_delete=models.PROTECT, related_name="intake_check")
+
+    chain_fields = (*LedgerEntry.chain_fields, "pickup_id")
+    chapter_source = "pickup.supplier.chapter_id"
+
+    def __str__(self):
+        return f"Intake check of {self.pickup}"
+
+
+class IntakeCheckLine(QuantityEntry):
+    check_of = models.ForeignKey(IntakeCheck, on_delete=models.PROTECT, related_name="lines")
+
+    chain_fields = (*QuantityEntry.chain_fields, "check_of_id")
+    chapter_source = "check_of.chapter_id"
 
 
 class PickupAssignment(models.Model):

@@ -187,21 +187,5 @@ def _close(pickup: Pickup, by, **fields) -> Pickup:
     return pickup
 
 
-@transaction.atomic
-def correct_line(*, line: PickupLine, by, quantity, reason: str) -> PickupLine:
-    """A new, attributed line that replaces `line`; the original stays as it was written."""
-    _locked(line.pickup)
-    if PickupLine.objects.filter(corrects=line).exists():
-        raise PickupRefused(_("This line was corrected already: correct the newest one."))
-    return PickupLine.objects.create(
-        pickup=line.pickup,
-        category=line.category,
-        quantity=quantity,
-        corrects=line,
-        correction_reason=reason,
-        recorded_by=by,
-    )
-
-
 def _name(user) -> str:
     return user.first_name or user.username

@@ -19,7 +19,6 @@ from pickups import queries, services
 from pickups.forms import (
     AssignForm,
     ClosureDayForm,
-    CorrectionForm,
     LineFormSet,
     MissedForm,
     RecordForm,
@@ -27,7 +26,7 @@ from pickups.forms import (
     SupplierClosureForm,
     SupplierForm,
 )
-from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier, SupplierClosure
+from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
 
 SUPPLIERS_PER_PAGE = 25
 
@@ -375,26 +374,6 @@ def _recorded(pickup):
     """What is already recorded, fetched fresh, to show beside a refused second recording."""
     pickup = Pickup.objects.select_related("recorded_by").get(pk=pickup.pk)
     return pickup if pickup.status in {Pickup.Status.DONE, Pickup.Status.MISSED} else None
-
-
-def line_correct(request, pk):
-    line = get_object_or_404(PickupLine.objects.select_related("pickup__supplier__chapter", "category"), pk=pk)
-    pickup = line.pickup
-    access.require(request.user, pickup.chapter, Action.TAKE_PICKUPS)
-    if line.recorded_by != request.user and not access.may(request.user, pickup.chapter, Action.PLAN_PICKUPS):
-        raise PermissionDenied
-    form = CorrectionForm(request.POST or None, line=line)
-    if form.is_valid():
-        try:
-            services.correct_line(
-                line=line, by=request.user, quantity=form.cleaned_data["quantity"], reason=form.cleaned_data["reason"]
-            )
-        except services.PickupRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("Correction recorded; the original line stays in the ledger."))
-        return redirect("pickups:pickup_detail", pk=pickup.pk)
-    return render(request, "pickups/line_correct.html", {"line": line, "pickup": pickup, "form": form})
 
 
 def print_week(request):

@@ -17,6 +17,7 @@ def _hub_form(hub, **changes):
 def _chapter_form(world, **changes):
     chapter = world.chapter
     data = {"name": chapter.name, "time_zone": chapter.time_zone, "observation_days": 90, "pickup_cutoff_hours": 24}
+    data["spoilage_photo_above"] = "10"
     return {**data, "version": chapter.version, **changes}
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mimac import ledger
 from mimac.models import Category, LedgerIsAppendOnly, Trust
 from pickups import services
 from pickups.models import Pickup, PickupLine
@@ -208,7 +209,8 @@ def test_a_correction_leaves_the_original_unchanged_and_both_are_listed(client, 
     original = pickup.lines.get()
     client.force_login(world.coordinator.user)
 
-    client.post(reverse("pickups:line_correct", args=[original.pk]), {"quantity": "14", "reason": "typed 40 for 14"})
+    url = reverse("ledger_entry", args=["pickupline", original.pk])
+    client.post(url, {"quantity": "14", "reason": "typed 40 for 14"})
 
     original.refresh_from_db()
     assert original.quantity == Decimal(40)
@@ -217,10 +219,9 @@ def test_a_correction_leaves_the_original_unchanged_and_both_are_listed(client, 
     page = client.get(reverse("pickups:pickup_detail", args=[pickup.pk]))
     assert "<s>40 lb</s>" in page.text
     assert "replaces 40 lb: typed 40 for 14" in page.text
-    again = client.post(
-        reverse("pickups:line_correct", args=[original.pk]), {"quantity": "15", "reason": "x"}, follow=True
-    )
-    assert "was corrected already" in again.text
+    again = client.post(url, {"quantity": "15", "reason": "x"})
+    assert again.status_code == 403, "only the newest row of a correction chain can be corrected"
+    assert original.history() == [original, correction]
 
 
 def test_ledger_lines_are_never_changed_or_deleted(world, produce):
@@ -273,7 +274,7 @@ def test_the_supplier_page_shows_reliability_and_quantities_per_month(client, wo
     services.record_done(
         pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at, lines=[(produce, Decimal("40"))]
     )
-    services.correct_line(line=pickup.lines.get(), by=world.coordinator.user, quantity=Decimal(14), reason="typo")
+    ledger.correct(pickup.lines.get(), by=world.coordinator.user, quantity=Decimal(14), reason="typo")
     client.force_login(world.auditor.user)
     response = client.get(reverse("pickups:supplier_detail", args=[pickup.supplier.pk]))
     assert_clean_page(response)

@@ -117,10 +117,6 @@ class LedgerEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise LedgerIsAppendOnly(f"{self._meta.label} rows are never deleted: add a correction instead.")
 
-    @classmethod
-    def kind(cls) -> str:
-        return cls._meta.model_name
-
     def history(self) -> list:
         """This row and every row of its correction chain, oldest first."""
         first = self
@@ -184,7 +180,7 @@ def ledger_models() -> list[type[LedgerEntry]]:
 
 
 def model_of_kind(kind: str) -> type[LedgerEntry] | None:
-    return next((m for m in ledger_models() if m.kind() == kind), None)
+    return next((m for m in ledger_models() if m._meta.model_name == kind), None)
 
 
 def _text(value) -> str | None:

@@ -234,9 +234,11 @@ def ledger_entry(request, kind, pk):
             return redirect("ledger_entry", kind=kind, pk=pk)
     context = {
         "entry": entry,
+        "kind": kind,
         "kind_name": entry._meta.verbose_name,
         "has_quantity": isinstance(entry, ledger.QuantityEntry),
         "history": history,
+        "newest": history[-1],
         "form": form,
         "facts": _facts(entry),
     }

@@ -3,9 +3,22 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from deliveries.models import DeliveryLine, HouseholdReport, PlannedItem, Route, RouteLoad, Stop
+from deliveries.models import (
+    DeliveryLine,
+    Handout,
+    HandoutLine,
+    HouseholdReport,
+    PlannedItem,
+    Route,
+    RouteLoad,
+    Spoilage,
+    StockCount,
+    StockCountLine,
+    Stop,
+)
 from deliveries.planning import conflicts
 from mimac.models import Category
+from pickups.models import PickupLine
 from recipients.models import Household
 
 
@@ -95,3 +108,41 @@ def load_balance(route: Route) -> list[Balance]:
                     over_at = line.stop
         balances.append(Balance(category, loaded, returned, delivered, over_at))
     return balances
+
+
+def held_categories(hub) -> set[int]:
+    """Categories the hub has ever held: received, loaded out, handed out, spoiled or counted there."""
+    sources = [
+        PickupLine.objects.filter(pickup__hub=hub),
+        RouteLoad.objects.filter(route__hub=hub),
+        HandoutLine.objects.filter(handout__hub=hub),
+        Spoilage.objects.filter(hub=hub),
+        StockCountLine.objects.filter(stock_count__hub=hub),
+    ]
+    held = Q()
+    for source in sources:
+        held |= Q(pk__in=source.values("category_id"))
+    return set(Category.objects.filter(held).values_list("pk", flat=True))
+
+
+def handouts_on(hub, date) -> QuerySet:
+    """The day's handouts at the hub, newest first, each with its lines."""
+    lines = HandoutLine.objects.select_related("category").annotate(
+        correction_exists=Exists(HandoutLine.objects.filter(corrects=OuterRef("pk")))
+    )
+    return (
+        Handout.objects.filter(hub=hub, date=date)
+        .select_related("household__chapter", "recorded_by")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-recorded_at")
+    )
+
+
+def spoilage_on(hub, date) -> QuerySet:
+    return (
+        Spoilage.objects.filter(hub=hub, date=date).select_related("category", "recorded_by").order_by("-recorded_at")
+    )
+
+
+def recent_counts(hub, limit=5) -> QuerySet:
+    return StockCount.objects.filter(hub=hub).select_related("counted_by").order_by("-date", "-recorded_at")[:limit]

@@ -264,15 +264,15 @@ class Verdict:
 
 def _rows(chapter_id: int):
     """Every ledger row of the chapter in chain order, streamed from each table and merged."""
-    streams = []
-    for model in ledger_models():
-        label = model._meta.label_lower
-        fields = ["pk", "sequence", "chain_hash", *model.chain_fields]
-        rows = model._base_manager.filter(chapter_id=chapter_id).order_by("sequence", "pk").values(*fields)
-        streams.append(
-            Row(r.pop("sequence"), label, r.pop("pk"), r.pop("chain_hash"), r) for r in rows.iterator(chunk_size=2000)
-        )
+    streams = [_rows_of(model, chapter_id) for model in ledger_models()]
     return heapq.merge(*streams, key=lambda row: (row.sequence, row.label, row.pk))
+
+
+def _rows_of(model, chapter_id: int):
+    label, fields = model._meta.label_lower, ["pk", "sequence", "chain_hash", *model.chain_fields]
+    rows = model._base_manager.filter(chapter_id=chapter_id).order_by("sequence", "pk").values(*fields)
+    for values in rows.iterator(chunk_size=2000):
+        yield Row(values.pop("sequence"), label, values.pop("pk"), values.pop("chain_hash"), values)
 
 
 def verify(chapter, head: str = "") -> Verdict:

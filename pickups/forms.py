@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import VersionedModelForm, check_quantity
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, check_quantity, quantity_field
 from mimac.models import Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
@@ -242,3 +242,13 @@ class AssignForm(forms.Form):
             .order_by("first_name")
         )
         field.label_from_instance = lambda user: user.first_name or user.username
+
+
+class IntakeCheckForm(CategoryQuantitiesMixin, forms.Form):
+    """The second count: every category, blank for none, without the recorded figures in sight."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(Category.objects.filter(active=True))
+        for category in self.categories:
+            self.fields[f"category_{category.pk}"] = quantity_field(category)

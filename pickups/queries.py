@@ -1,11 +1,12 @@
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from mimac.models import Hub
-from pickups.models import Pickup, PickupAssignment, PickupLine
+from pickups.models import IntakeCheckLine, Pickup, PickupAssignment, PickupLine
 
 # How many upcoming dates a schedule's preview lists.
 PREVIEW_DATES = 12
@@ -104,3 +105,45 @@ def lines_of(pickup: Pickup) -> QuerySet:
         .annotate(correction_exists=Exists(PickupLine.objects.filter(corrects=OuterRef("pk"))))
         .order_by("category__name", "recorded_at")
     )
+
+
+# A pickup that came in should be counted again by a second member within this long.
+INTAKE_CHECK_WITHIN = datetime.timedelta(days=1)
+
+
+def awaiting_intake_check(pickups: QuerySet) -> QuerySet:
+    """Pickups that came in and nobody has counted again yet."""
+    return pickups.filter(status=Pickup.Status.DONE, intake_check__isnull=True).select_related("supplier", "hub")
+
+
+def unchecked_after_a_day(pickups: QuerySet, now: datetime.datetime) -> QuerySet:
+    return awaiting_intake_check(pickups).filter(arrived_at__lt=now - INTAKE_CHECK_WITHIN)
+
+
+@dataclass
+class IntakeDifference:
+    pickup: Pickup
+    category: str
+    unit: str
+    recorded: Decimal
+    counted: Decimal
+
+
+def intake_differences(pickups: QuerySet) -> list[IntakeDifference]:
+    """Per pickup and category, where the second count differs from the recorded lines (newest rows count)."""
+    checked = pickups.filter(intake_check__isnull=False)
+    recorded = _totals(PickupLine.objects.newest().filter(pickup__in=checked), "pickup")
+    counted = _totals(IntakeCheckLine.objects.newest().filter(check_of__pickup__in=checked), "check_of__pickup")
+    by_pk = {pickup.pk: pickup for pickup in checked.select_related("supplier", "hub")}
+    differences = []
+    for key in sorted(recorded.keys() | counted.keys()):
+        was, now = recorded.get(key, Decimal(0)), counted.get(key, Decimal(0))
+        if was != now:
+            pickup_id, name, unit = key
+            differences.append(IntakeDifference(by_pk[pickup_id], name, unit, was, now))
+    return differences
+
+
+def _totals(lines: QuerySet, pickup_path: str) -> dict:
+    rows = lines.values(pickup_path, "category__name", "category__unit").annotate(total=Sum("quantity"))
+    return {(row[pickup_path], row["category__name"], row["category__unit"]): row["total"] for row in rows}

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mimac.models import Chapter, Membership, Photo, Trust
-from pickups.models import Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
+from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
 
 HORIZON_WEEKS = 8
 
@@ -189,3 +189,31 @@ def _close(pickup: Pickup, by, **fields) -> Pickup:
 
 def _name(user) -> str:
     return user.first_name or user.username
+
+
+def intake_check_refusal(pickup: Pickup, by) -> str | None:
+    """Why `by` may not make the second count of this pickup, if they may not."""
+    if pickup.status != Pickup.Status.DONE:
+        return _("Only a pickup that came in can be counted again.")
+    done = IntakeCheck.objects.filter(pickup=pickup).select_related("recorded_by").first()
+    if done:
+        time = timezone.localtime(done.recorded_at).strftime("%Y-%m-%d %H:%M")
+        return _("%(name)s counted this pickup already, at %(time)s.") % {"name": _name(done.recorded_by), "time": time}
+    if by == pickup.recorded_by or pickup.assignments.filter(volunteer=by).exists():
+        return _("The second count is made by someone who neither brought in nor recorded this pickup.")
+    return None
+
+
+@transaction.atomic
+def check_intake(*, pickup: Pickup, by, lines) -> IntakeCheck:
+    """A second member's own count of what came in, made without seeing the recorded lines."""
+    pickup = _locked(pickup)
+    refusal = intake_check_refusal(pickup, by)
+    if refusal:
+        raise PickupRefused(refusal)
+    check = IntakeCheck.objects.create(pickup=pickup, recorded_by=by)
+    IntakeCheckLine.objects.bulk_create(
+        IntakeCheckLine(check_of=check, category=category, quantity=quantity, recorded_by=by)
+        for category, quantity in lines
+    )
+    return check

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/assign/", views.pickup_assign, name="pickup_assign"),
     path("<int:pk>/record/", views.pickup_record, name="pickup_record"),
     path("<int:pk>/missed/", views.pickup_missed, name="pickup_missed"),
+    path("<int:pk>/count/", views.pickup_check, name="pickup_check"),
     path("print/week/", views.print_week, name="print_week"),
     path("print/open/", views.print_open, name="print_open"),
 ]

@@ -19,6 +19,7 @@ from pickups import queries, services
 from pickups.forms import (
     AssignForm,
     ClosureDayForm,
+    IntakeCheckForm,
     LineFormSet,
     MissedForm,
     RecordForm,
@@ -26,7 +27,7 @@ from pickups.forms import (
     SupplierClosureForm,
     SupplierForm,
 )
-from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
+from pickups.models import IntakeCheck, Pickup, PickupSchedule, Supplier, SupplierClosure
 
 SUPPLIERS_PER_PAGE = 25
 
@@ -253,8 +254,37 @@ def pickup_detail(request, pk):
         "may_record": _may_record(request, pickup, on_it),
         "assign_form": AssignForm(chapter=chapter) if may_plan else None,
         "lines": queries.lines_of(pickup),
+        **_intake_check_of(pickup),
     }
     return render(request, "pickups/pickup_detail.html", context)
+
+
+def _intake_check_of(pickup) -> dict:
+    check = IntakeCheck.objects.filter(pickup=pickup).select_related("recorded_by").first()
+    if check is None:
+        return {"intake_check": None}
+    this_pickup = Pickup.objects.filter(pk=pickup.pk)
+    lines = check.lines.newest().select_related("category")
+    return {"intake_check": check, "check_lines": lines, "differences": queries.intake_differences(this_pickup)}
+
+
+def pickup_check(request, pk):
+    """The second pair of eyes: another member counts what came in, blind to the recorded lines."""
+    pickup = _get_pickup(request, pk, Action.CONFIRM_INTAKE)
+    refusal = services.intake_check_refusal(pickup, request.user)
+    if refusal and request.method == "GET":
+        messages.info(request, refusal)
+        return redirect("pickups:pickup_detail", pk=pickup.pk)
+    form = IntakeCheckForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.check_intake(pickup=pickup, by=request.user, lines=form.lines())
+        except services.PickupRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Your count is recorded. Thank you!"))
+        return redirect("pickups:pickup_detail", pk=pickup.pk)
+    return render(request, "pickups/pickup_check.html", {"pickup": pickup, "form": form})
 
 
 def _may_record(request, pickup, on_it) -> bool:

@@ -55,6 +55,13 @@ LANGUAGES = [
 
 
 class HouseholdQuerySet(models.QuerySet):
+    def by_code(self, chapter, code: str):
+        """The chapter's household with this code ("RIV-0012", or just "12"), or None."""
+        prefix, _dash, number = code.strip().upper().rpartition("-")
+        if prefix not in ("", chapter.code) or not (number.isascii() and number.isdigit() and len(number) <= 9):
+            return None
+        return self.filter(chapter=chapter, number=int(number)).first()
+
     def due_for_purge(self, before):
         """Paused or ended since before `before`, and not yet erased."""
         statuses = [Household.Status.PAUSED, Household.Status.ENDED]
@@ -170,8 +177,10 @@ class Household(Versioned):
         """Forget who they are; keep the anonymous counts, and what was delivered."""
         for field, blank in self.PERSONAL_FIELDS.items():
             setattr(self, field, blank)
-        # Volunteers' free-text notes at their stops are about them too (the relation comes from deliveries).
+        # Free-text notes about them, at stops and in what they told us (relations from deliveries). The
+        # ledger's hash chain leaves notes out so that this never breaks it.
         self.stops.update(note="")
+        self.reports.update(note="")
         if self.status == self.Status.ACTIVE:
             self.status, self.status_since = self.Status.ENDED, timezone.localdate()
         self.purged_at = timezone.now()

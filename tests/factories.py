@@ -79,3 +79,19 @@ def make_route(chapter, hub, date=None, driver=None, households=(), status="draf
         Route.objects.filter(pk=route.pk).update(status=status)
         route.refresh_from_db()
     return route
+
+
+def make_pickup(world, days_ahead=0, chapter=None, hub=None, start=9, end=11, supplier=None):
+    """A pickup planned from a one-day schedule, `days_ahead` from today."""
+    from pickups.models import Pickup
+    from pickups.services import plan_schedule
+
+    chapter = chapter or world.chapter
+    date = chapter.today() + datetime.timedelta(days=days_ahead)
+    supplier = supplier or make_supplier(chapter, f"Supplier {Pickup.objects.count()}")
+    schedule = make_schedule(
+        supplier, hub or world.hub, "FREQ=DAILY;COUNT=1", starts_on=date,
+        window_start=datetime.time(start), window_end=datetime.time(end),
+    )  # fmt: skip
+    plan_schedule(schedule=schedule, today=date)
+    return schedule.pickups.get()

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from mimac.models import Category, Photo
 from mimac.photos import clean_photo
-from pickups.services import plan_schedule
+from pickups.services import plan_schedule, record_done
 from tests import images
 from tests.factories import make_household, make_route, make_schedule, make_supplier
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
@@ -70,6 +70,14 @@ def _line(world):
     return pickup.lines.create(category=Category.objects.first(), quantity=5, recorded_by=world.volunteer.user).pk
 
 
+def _done_pickup(world):
+    """Today's pickup, brought in and recorded by the volunteer: waiting for its second count."""
+    pickup = _pickup(world)
+    record_done(pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at, lines=[])
+    return pickup
+
+
+HUB = lambda world: {"pk": world.hub.pk}  # noqa: E731
 HOUSEHOLD = lambda world: {"pk": make_household(world.chapter).pk}  # noqa: E731
 
 
@@ -164,6 +172,12 @@ MATRIX = {
         "get", "in 200 404 200 404 404 200", lambda w: {"pk": _route(w, "published").stops.get().pk}
     ),
     "pickups:today": Case("get", "in 200 200 200 200 200 200"),
+    "pickups:pickup_check": Case("get", "in 302 403 200 403 404 200", lambda w: {"pk": _done_pickup(w).pk}),
+    "deliveries:hub_desk_choose": Case("get", "in 302 403 302 403 302 200"),
+    "deliveries:hub_desk": Case("get", "in 200 403 200 403 404 200", HUB),
+    "deliveries:hub_spoilage": Case("get", "in 200 403 200 403 404 200", HUB),
+    "deliveries:hub_count": Case("get", "in 200 403 200 403 404 200", HUB),
+    "deliveries:hub_count_sheet": Case("get", "in 200 403 200 403 404 200", HUB),
 }
 
 

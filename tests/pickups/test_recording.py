@@ -12,20 +12,8 @@ from pickups.models import Pickup, PickupLine
 from pickups.queries import reliability
 from pickups.services import PickupRefused, plan_schedule
 from tests import images
-from tests.factories import make_member, make_schedule, make_supplier
+from tests.factories import make_member, make_pickup, make_schedule, make_supplier
 from tests.pages import assert_clean_page
-
-
-def make_pickup(world, days_ahead=0, chapter=None, hub=None, start=9, end=11, supplier=None):
-    chapter = chapter or world.chapter
-    date = chapter.today() + datetime.timedelta(days=days_ahead)
-    supplier = supplier or make_supplier(chapter, f"Supplier {Pickup.objects.count()}")
-    schedule = make_schedule(
-        supplier, hub or world.hub, "FREQ=DAILY;COUNT=1", starts_on=date,
-        window_start=datetime.time(start), window_end=datetime.time(end),
-    )  # fmt: skip
-    plan_schedule(schedule=schedule, today=date)
-    return schedule.pickups.get()
 
 
 @pytest.fixture

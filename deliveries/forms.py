@@ -211,15 +211,14 @@ class HandoutForm(CategoryQuantitiesMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hand_out_anyway = forms.BooleanField(label=_("Hand out anyway"), required=False)
 
-    def __init__(self, *args, hub, **kwargs):
+    def __init__(self, *args, hub, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.hub = hub
         self.fields["date"].initial = hub.chapter.today()
         self.fields["household_code"].widget.attrs.update(autofocus=True, list="household-codes", autocomplete="off")
-        self.categories = list(Category.objects.filter(active=True))
+        self.categories = categories
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = quantity_field(category)
-        self.order_fields(["household_code", "people", *[f"category_{c.pk}" for c in self.categories]])
 
     def clean_household_code(self):
         code = self.cleaned_data["household_code"].strip().upper()

@@ -1,7 +1,20 @@
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 
 from deliveries.models import (
     DeliveryLine,
@@ -123,6 +136,24 @@ def held_categories(hub) -> set[int]:
     for source in sources:
         held |= Q(pk__in=source.values("category_id"))
     return set(Category.objects.filter(held).values_list("pk", flat=True))
+
+
+def desk_categories(hub) -> list[Category]:
+    """Active categories, the ones the hub handed out most in the eight weeks before today first.
+
+    Today's handouts do not count, so the order stays put through a shift.
+    """
+    today = hub.chapter.today()
+    given = (
+        HandoutLine.objects.filter(category=OuterRef("pk"), handout__hub=hub, handout__date__lt=today)
+        .filter(handout__date__gte=today - datetime.timedelta(weeks=8))
+        .order_by()
+        .values("category")
+        .annotate(lines=Count("pk"))
+        .values("lines")
+    )
+    categories = Category.objects.filter(active=True).annotate(given=Coalesce(Subquery(given), 0))
+    return list(categories.order_by("-given", "-is_food", "name"))
 
 
 def handouts_on(hub, date) -> QuerySet:

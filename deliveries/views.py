@@ -377,7 +377,7 @@ def hub_desk_choose(request):
 def hub_desk(request, pk):
     """Walk-in handouts keyed in fast, and what the hub has done today."""
     hub = access.get_hub(request, pk, Action.HUB_DESK)
-    form = HandoutForm(request.POST or None, hub=hub)
+    form = HandoutForm(request.POST or None, hub=hub, categories=queries.desk_categories(hub))
     if form.is_valid():
         data = form.cleaned_data
         household = data["household_code"]

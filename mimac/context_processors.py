@@ -11,4 +11,5 @@ def navigation(request):
         "nav_suppliers": access.may_somewhere(user, Action.VIEW_SUPPLIERS),
         "nav_households": access.may_somewhere(user, Action.MANAGE_HOUSEHOLDS),
         "nav_routes": access.may_somewhere(user, Action.PLAN_ROUTES),
+        "nav_hub_desk": access.may_somewhere(user, Action.HUB_DESK),
     }

@@ -286,7 +286,8 @@ def test_the_household_page_shows_what_reached_them_lately(coordinator, world):
     deliveries.record_stop(stop=stop, by=world.volunteer.user, outcome="delivered", lines=lines, note="gate code 12")
     page = coordinator.get(reverse("recipients:household_detail", args=[household.pk]))
     assert_clean_page(page)
-    assert "Delivered — Produce 7.5 lb" in page.text
+    line = stop.delivered_lines.get()
+    assert f'Delivered — <a href="/ledger/deliveryline/{line.pk}/">Produce 7.5 lb</a>' in page.text
 
     household.erase()
     stop.refresh_from_db()

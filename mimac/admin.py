@@ -113,3 +113,4 @@ class LedgerAdmin(ReadOnlyAdmin):
 for model in ledger.ledger_models():
     admin.site.register(model, LedgerAdmin)
 admin.site.register(ledger.LedgerHead, ReadOnlyAdmin)
+admin.site.register(ledger.ChainCheck, ReadOnlyAdmin)

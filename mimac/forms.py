@@ -106,6 +106,8 @@ class ChapterForm(VersionedModelForm):
             "observation_days",
             "pickup_cutoff_hours",
             "spoilage_photo_above",
+            "audit_tolerance_percent",
+            "spoilage_flag_percent",
         ]
 
 

@@ -45,6 +45,27 @@ class LedgerHead(models.Model):
         return f"{self.sequence}:{self.hash}"
 
 
+class ChainCheck(models.Model):
+    """One run of `verify_ledger` over a chapter's chain: the audit shows the latest."""
+
+    chapter = models.ForeignKey("mimac.Chapter", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveBigIntegerField()
+    head = models.CharField(max_length=64)
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.rows} rows: {self.problem or 'holds'}"
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
 class LedgerQuerySet(models.QuerySet):
     """Inserts go through the chain; updates are refused, except blanking the unhashed free text."""
 

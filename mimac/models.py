@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.ledger import LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry  # noqa: F401 (the ledger's models)
+from mimac.ledger import ChainCheck, LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry  # noqa: F401 (the ledger's models)
 from mimac.photos import PhotoField
 from mimac.quantities import Quantity
 
@@ -87,6 +87,22 @@ class Chapter(Versioned):
         decimal_places=2,
         default=Decimal("10"),
         help_text=_("Spoilage of more than this (in the category's unit) needs an evidence photo."),
+    )
+    audit_tolerance_percent = models.DecimalField(
+        _("audit tolerance (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("Counts and route balances that differ by more than this are flagged in the audit."),
+    )
+    spoilage_flag_percent = models.DecimalField(
+        _("spoilage flagged above (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("The audit flags a hub that threw away more than this share of what it received."),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from mimac.models import Chapter
+from mimac.spreadsheets import csv_text
 from recipients.forms import HOUSEHOLD_FIELDS, HouseholdForm
 from recipients.models import Household, HouseholdExport
 
@@ -20,8 +21,6 @@ CSV_COLUMNS = ["code", *HOUSEHOLD_FIELDS, "status", "status_since"]
 MULTIPLE = {"dietary_needs", "non_food_needs"}
 # What an absent or empty cell of an optional column means.
 IMPORT_DEFAULTS = {"children": "0", "seniors": "0", "delivery_window": Household.Window.ANY, "language": "en"}
-# A cell a spreadsheet would run as a formula starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @transaction.atomic
@@ -114,15 +113,9 @@ def import_households(rows: list[dict], *, chapter: Chapter, by) -> int:
 
 def export_csv(households, *, chapter: Chapter, by, what: str = "list") -> str:
     """The households as CSV, safe to open in a spreadsheet; the export is logged."""
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for household in households:
-        writer.writerow([_safe_cell(_cell(household, column)) for column in CSV_COLUMNS])
-        count += 1
-    HouseholdExport.objects.create(chapter=chapter, by=by, rows=count, what=what)
-    return output.getvalue()
+    rows = [[_cell(household, column) for column in CSV_COLUMNS] for household in households]
+    HouseholdExport.objects.create(chapter=chapter, by=by, rows=len(rows), what=what)
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def _cell(household: Household, column: str) -> str:
@@ -134,10 +127,6 @@ def _cell(household: Household, column: str) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def purge(*, before: datetime.date, apply: bool) -> list[Household]:

@@ -257,7 +257,7 @@ def test_an_unknown_kind_of_row_is_not_found(client, world):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: there is no race to test")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_writers_at_once_leave_a_chain_that_verifies(world, produce):
     hub, people = world.hub, [make_member(world.chapter, f"desk{n}").user for n in range(8)]
     today, errors = world.chapter.today(), []

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Recompute every chapter's ledger chain and name the first row where it breaks (a row changed, "
         "deleted or inserted in the database). With --head, also check a head written down earlier (from "
-        "the weekly audit sheet) is still in the chain, which catches a chain recomputed from scratch."
+        "the weekly audit sheet) is still in the chain, which catches a chain recomputed from scratch. Each run is "
+        "recorded, and the audit shows the latest."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +27,13 @@ class Command(BaseCommand):
             chapters = chapters.filter(code=chapter.upper())
             if not chapters:
                 raise CommandError(f"There is no chapter {chapter}.")
-        verdicts = [ledger.verify(each, head) for each in chapters]
+        verdicts = []
+        for each in chapters:
+            verdict = ledger.verify(each, head)
+            ledger.ChainCheck.objects.create(
+                chapter=each, rows=verdict.rows, head=verdict.head, problem=verdict.problem
+            )
+            verdicts.append(verdict)
         for verdict in verdicts:
             state = "holds" if verdict.ok else f"BROKEN: {verdict.problem}"
             line = f"{verdict.chapter_code}: {verdict.rows} rows, head {verdict.rows}:{verdict.head}, {state}"

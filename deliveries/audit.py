@@ -104,6 +104,10 @@ class Line:
         return (self.opening or ZERO) + self.received - self.delivered - self.handed_out - self.spoiled
 
     @property
+    def out(self) -> Decimal:
+        return self.delivered + self.handed_out
+
+    @property
     def difference(self) -> Decimal | None:
         if self.opening is None or self.counted is None:
             return None
@@ -364,8 +368,9 @@ def served(chapter, hubs, period: Period) -> Served:
     return Served(totals["households"], totals["people"] or 0, walk_ins.aggregate(n=Sum("people"))["n"] or 0)
 
 
-def rescued_by_supplier_month(hubs, period: Period) -> QuerySet:
-    return (
+def rescued_by_supplier_month(hubs, period: Period) -> list[dict]:
+    """Per supplier, month and category: what was received; `first` and `last` bound the month in the period."""
+    rows = list(
         FLOWS["received"]
         .rows(hubs, *_span(period))
         .annotate(month=TruncMonth("pickup__date"))
@@ -373,6 +378,10 @@ def rescued_by_supplier_month(hubs, period: Period) -> QuerySet:
         .annotate(total=Sum("quantity"))
         .order_by("pickup__supplier__name", "month", "category__name")
     )
+    for row in rows:
+        month_end = (row["month"] + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        row.update(first=max(row["month"], period.start), last=min(month_end, period.end))
+    return rows
 
 
 def distributed_by_category(hubs, period: Period) -> list[dict]:

@@ -1,17 +1,26 @@
-"""Today's published routes for the demo volunteer (one with the newcomer beside them), past done ones, and
-two weeks at the hub desk: walk-in handouts, spoilage, weekly counts and second counts of pickups."""
+"""Today's published routes for the demo volunteer (one with the newcomer beside them), past done ones,
+two weeks at the hub desk, and three problems planted for the audit to find:
+
+- last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
+- the first household on that route says nothing came, though its stop is marked delivered;
+- the first hub's count three days ago is 12% short on produce.
+"""
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from deliveries.models import Route
-from deliveries.services import add_stops, publish, record_count, record_handout, record_spoilage
+from deliveries import audit
+from deliveries.models import HouseholdReport, Route, RouteLoad
+from deliveries.services import add_stops, publish, record_count, record_handout, record_spoilage, record_stop
 from mimac.models import Category, Chapter
 from pickups.models import Pickup
 from pickups.services import check_intake
 from recipients.models import Household
+
+SHORTFALL = Decimal("0.88")
+CENTS = Decimal("0.01")
 
 
 def load(password: str) -> None:
@@ -19,17 +28,28 @@ def load(password: str) -> None:
     chapter = Chapter.objects.get(code="RIV")
     hub = chapter.hubs.order_by("name").first()
     today = chapter.today()
+    food = {category.name: category for category in Category.objects.all()}
+    first_count = _count_everything(hub, users, today - datetime.timedelta(days=13))
+    routes = _routes(chapter, hub, users, today)
+    _over_delivered(routes["Eastside morning", -7], food["Produce"], users)
+    Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
+    _hub_desk(chapter, hub, users, today, food)
+    _count_with_a_shortfall(hub, users, first_count, today - datetime.timedelta(days=3))
+
+
+def _routes(chapter, hub, users, today) -> dict:
     households = list(
         Household.objects.filter(chapter=chapter, status=Household.Status.ACTIVE, mode=Household.Mode.DELIVERY)
     )
     plans = [
-        # name, days from today, driver, helpers, first household, how many, published or done
-        ("Eastside morning", 0, "volunteer", [], 0, 5, Route.Status.PUBLISHED),
-        ("Grand Blvd afternoon", 0, "volunteer", ["newcomer"], 5, 4, Route.Status.PUBLISHED),
-        ("Eastside morning", -7, "volunteer", [], 0, 5, Route.Status.DONE),
-        ("Eastside morning", -14, "volunteer", [], 0, 5, Route.Status.DONE),
+        # name, days from today, driver, helpers, first household, how many
+        ("Eastside morning", 0, "volunteer", [], 0, 5),
+        ("Grand Blvd afternoon", 0, "volunteer", ["newcomer"], 5, 4),
+        ("Eastside morning", -7, "volunteer", [], 0, 5),
+        ("Eastside morning", -14, "volunteer", [], 0, 5),
     ]
-    for name, days, driver, helpers, first, count, status in plans:
+    routes = {}
+    for name, days, driver, helpers, first, count in plans:
         route = Route.objects.create(
             chapter=chapter, hub=hub, date=today + datetime.timedelta(days=days), name=name, driver=users[driver]
         )
@@ -37,16 +57,29 @@ def load(password: str) -> None:
         add_stops(route=route, households=households[first : first + count], version=route.version)
         route.refresh_from_db()
         publish(route=route, by=users["coordinator"], version=route.version)
-        if status == Route.Status.DONE:
-            Route.objects.filter(pk=route.pk).update(status=status)
-    _hub_desk(chapter, hub, users, today)
+        routes[name, days] = route
+    return routes
 
 
-def _hub_desk(chapter, hub, users, today):
-    food = {category.name: category for category in Category.objects.all()}
+def _over_delivered(route, produce, users) -> None:
+    """A route that delivered more than it carried, and a household that says nothing came."""
+    volunteer = users["volunteer"]
+    RouteLoad.objects.create(
+        route=route, direction="out", category=produce, quantity=10, countersigned_by=users["coordinator"],
+        recorded_by=volunteer,
+    )  # fmt: skip
+    stops = list(route.stops.select_related("household"))
+    for stop in stops:
+        record_stop(stop=stop, by=volunteer, outcome="delivered", lines=[(produce, Decimal(3))])
+    HouseholdReport.objects.create(
+        household=stops[0].household, date=route.date, kind="nothing", via="phone", recorded_by=users["coordinator"]
+    )
+
+
+def _hub_desk(chapter, hub, users, today, food):
     walk_ins = list(Household.objects.filter(chapter=chapter, hub=hub, mode=Household.Mode.WALK_IN)[:4])
     desk, coordinator = users["volunteer"], users["coordinator"]
-    for days_ago in range(14, 0, -1):
+    for days_ago in range(12, 0, -1):
         day = today - datetime.timedelta(days=days_ago)
         if day.weekday() in (1, 3):  # walk-in hours on Tuesdays and Thursdays
             for number, household in enumerate([*walk_ins, None]):
@@ -54,8 +87,6 @@ def _hub_desk(chapter, hub, users, today):
                 record_handout(hub=hub, by=desk, date=day, lines=lines, household=household, people=1 + number % 3)
         if day.weekday() == 4:
             record_spoilage(hub=hub, by=desk, date=day, category=food["Produce"], quantity=Decimal(6), reason="mould")
-            lines = [(food["Produce"], Decimal(18)), (food["Canned goods"], Decimal(40)), (food["Bakery"], Decimal(0))]
-            record_count(hub=hub, by=desk, date=day, counted_by=coordinator, lines=lines)
     done = Pickup.objects.filter(hub=hub, status=Pickup.Status.DONE).exclude(date=today).order_by("date")
     for pickup in list(done.prefetch_related("assignments"))[2:]:  # the two oldest wait for it, to show the flag
         took_part = {pickup.recorded_by_id, *(assignment.volunteer_id for assignment in pickup.assignments.all())}
@@ -63,3 +94,18 @@ def _hub_desk(chapter, hub, users, today):
         if counter:
             lines = [(line.category, line.quantity) for line in pickup.lines.newest()]
             check_intake(pickup=pickup, by=counter, lines=lines)
+
+
+def _count_everything(hub, users, day):
+    lines = [(category, Decimal(200)) for category in Category.objects.filter(active=True)]
+    return record_count(hub=hub, by=users["volunteer"], date=day, counted_by=users["coordinator"], lines=lines)
+
+
+def _count_with_a_shortfall(hub, users, first_count, day) -> None:
+    """A count that matches what the ledger expects, except produce: 12% short."""
+    expected = audit.reconcile(hub, audit.Period(first_count.date + datetime.timedelta(days=1), day))
+    lines = [
+        (line.category, (line.expected * (SHORTFALL if line.category.name == "Produce" else 1)).quantize(CENTS))
+        for line in expected.lines
+    ]
+    record_count(hub=hub, by=users["volunteer"], date=day, counted_by=users["coordinator"], lines=lines)

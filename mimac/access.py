@@ -24,6 +24,7 @@ The table below is also in the README; the permission matrix test holds every UR
 | confirm a pickup's intake | yes    | no      | yes       | no               |
 | view ledger rows     | yes         | yes     | own rows  | own rows         |
 | correct ledger rows  | yes         | no      | own rows  | own rows         |
+| the audit (read only)| yes         | yes     | no        | no               |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -54,6 +55,7 @@ class Action(StrEnum):
     CONFIRM_INTAKE = "confirm intake"
     VIEW_LEDGER = "view ledger"
     CORRECT_LEDGER = "correct ledger"
+    VIEW_AUDIT = "view the audit"
 
 
 OBSERVING = "observing"
@@ -76,6 +78,7 @@ ALLOWED = {
     # Besides these, whoever recorded a row may see it and correct it.
     Action.VIEW_LEDGER: {Role.COORDINATOR, Role.AUDITOR},
     Action.CORRECT_LEDGER: {Role.COORDINATOR},
+    Action.VIEW_AUDIT: {Role.COORDINATOR, Role.AUDITOR},
 }
 
 

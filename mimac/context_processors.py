@@ -12,4 +12,5 @@ def navigation(request):
         "nav_households": access.may_somewhere(user, Action.MANAGE_HOUSEHOLDS),
         "nav_routes": access.may_somewhere(user, Action.PLAN_ROUTES),
         "nav_hub_desk": access.may_somewhere(user, Action.HUB_DESK),
+        "nav_audit": access.may_somewhere(user, Action.VIEW_AUDIT),
     }

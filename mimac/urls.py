@@ -41,5 +41,6 @@ urlpatterns = [
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
     path("deliveries/", include("deliveries.urls")),
+    path("audit/", include("deliveries.audit_urls")),
     path("admin/", admin.site.urls),
 ]

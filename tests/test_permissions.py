@@ -178,6 +178,9 @@ MATRIX = {
     "deliveries:hub_spoilage": Case("get", "in 200 403 200 403 404 200", HUB),
     "deliveries:hub_count": Case("get", "in 200 403 200 403 404 200", HUB),
     "deliveries:hub_count_sheet": Case("get", "in 200 403 200 403 404 200", HUB),
+    "audit:home": Case("get", "in 403 403 200 200 200 200"),
+    "audit:rows": Case("get", "in 403 403 200 200 200 200"),
+    "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
 }
 
 

@@ -1,0 +1,11 @@
+from django import template
+
+from deliveries import audit_views
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def rows_url(context, what, **params):
+    """The page listing the rows behind a figure of the audit shown with this context's choices."""
+    return audit_views.rows_url(context["form"], what, **params)

@@ -14,8 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from deliveries.models import (
@@ -143,9 +143,13 @@ def _counts(hub: Hub, period: Period) -> tuple[StockCount | None, StockCount | N
     """The last count before the period (else the period's first), and the period's last."""
     counts = StockCount.objects.filter(hub=hub).select_related("counted_by").order_by("-date", "-recorded_at")
     in_period = counts.filter(date__range=_span(period))
-    opening = counts.filter(date__lt=period.start).first() or in_period.order_by("date", "recorded_at").first()
-    closing = in_period.first()
-    return opening, (closing if closing != opening else None)
+    before, first, last = (
+        counts.filter(date__lt=period.start).first(),
+        in_period.order_by("date", "recorded_at").first(),
+        in_period.first(),
+    )
+    opening = before or first
+    return opening, (last if last != opening else None)
 
 
 def reconcile(hub: Hub, period: Period) -> HubReconciliation:
@@ -153,9 +157,9 @@ def reconcile(hub: Hub, period: Period) -> HubReconciliation:
     opening, closing = _counts(hub, period)
     first = opening.date + datetime.timedelta(days=1) if opening else period.start
     last = closing.date if closing else period.end
-    counted = _count_lines([count for count in (opening, closing) if count])
+    counted = _count_lines(opening, closing)
     flows = {name: source.totals([hub], first, last) for name, source in FLOWS.items()}
-    present = set().union(*flows.values(), *(counted.get(c.pk, {}) for c in (opening, closing) if c))
+    present = set().union(*flows.values(), *counted.values())
     tolerance = hub.chapter.audit_tolerance_percent
     lines = [
         Line(
@@ -168,14 +172,18 @@ def reconcile(hub: Hub, period: Period) -> HubReconciliation:
             counted=counted.get(closing.pk, {}).get(category.pk) if closing else None,
             tolerance=tolerance,
         )
-        for category in Category.objects.filter(pk__in=present)
+        for category in Category.objects.all()
+        if category.pk in present
     ]
     return HubReconciliation(hub, first, last, opening, closing, lines)
 
 
-def _count_lines(counts: list[StockCount]) -> dict[int, dict[int, Decimal]]:
+def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
     """Per stock count and category: the counted quantity (newest rows)."""
-    rows = StockCountLine.objects.newest().filter(stock_count__in=counts).values("stock_count", "category", "quantity")
+    which = Q(stock_count=None)  # one query whether or not there are counts
+    for count in counts:
+        which |= Q(stock_count=count)
+    rows = StockCountLine.objects.newest().filter(which).values("stock_count", "category", "quantity")
     result: dict[int, dict[int, Decimal]] = {}
     for row in rows:
         result.setdefault(row["stock_count"], {})[row["category"]] = row["quantity"]
@@ -185,6 +193,7 @@ def _count_lines(counts: list[StockCount]) -> dict[int, dict[int, Decimal]]:
 @dataclass
 class RouteBalance:
     route: Route
+    volunteers: list
     category: Category
     loaded: Decimal
     returned: Decimal
@@ -206,34 +215,32 @@ class RouteBalance:
 
 def route_balances(hubs, period: Period, tolerance: Decimal) -> list[RouteBalance]:
     """Per route with a recorded load-out, and category: loaded - returned against delivered."""
-    loads = (
-        RouteLoad.objects.newest()
-        .filter(route__hub__in=hubs, route__date__gte=period.start, route__date__lte=period.end)
-        .values("route", "category", "direction")
-        .annotate(total=Sum("quantity"))
-    )
+    loaded = RouteLoad.objects.newest().filter(route__hub__in=hubs, route__date__range=_span(period))
+    loads = loaded.values("route", "category", "direction").annotate(total=Sum("quantity"))
     moved = {(row["route"], row["category"], row["direction"]): row["total"] for row in loads}
-    routes = {pk for pk, _category, _direction in moved}
-    delivered = (
-        DeliveryLine.objects.newest()
-        .filter(stop__route__in=routes)
-        .values("stop__route", "category")
-        .annotate(total=Sum("quantity"))
-    )
-    given = {(row["stop__route"], row["category"]): row["total"] for row in delivered}
-    keys = sorted({(route, category) for route, category, _direction in moved} | set(given))
-    by_pk = Route.objects.select_related("driver", "hub").prefetch_related("helpers").in_bulk(routes)
-    categories = Category.objects.in_bulk({category for _route, category in keys})
+    routes = loaded.values("route")
+    delivered = DeliveryLine.objects.newest().filter(stop__route__in=routes)
+    given = {
+        (row["stop__route"], row["category"]): row["total"]
+        for row in delivered.values("stop__route", "category").annotate(total=Sum("quantity"))
+    }
+    by_pk = {route.pk: route for route in Route.objects.filter(pk__in=routes).select_related("driver", "hub")}
+    helpers = Route.helpers.through.objects.filter(route__in=routes).select_related("user")
+    volunteers = {pk: [route.driver] if route.driver else [] for pk, route in by_pk.items()}
+    for helper in helpers:
+        volunteers[helper.route_id].append(helper.user)
+    categories = Category.objects.in_bulk()
     return [
         RouteBalance(
             by_pk[route],
+            volunteers[route],
             categories[category],
             moved.get((route, category, RouteLoad.Direction.OUT), ZERO),
             moved.get((route, category, RouteLoad.Direction.BACK), ZERO),
             given.get((route, category), ZERO),
             tolerance,
         )
-        for route, category in keys
+        for route, category in sorted({(route, category) for route, category, _direction in moved} | set(given))
     ]
 
 
@@ -292,25 +299,26 @@ def _to_ended_households(stops: QuerySet, hubs, period: Period) -> list:
     return [*delivered, *handouts.select_related("hub", "household__chapter")]
 
 
-def _spoilage_beyond_share(chapter, hubs, period: Period) -> list:
+def _spoilage_beyond_share(chapter, hubs, period: Period) -> QuerySet:
     """Spoilage rows of every hub and category that threw away more than the share it received."""
-    share = chapter.spoilage_flag_percent
-    received = (
-        FLOWS["received"].rows(hubs, *_span(period)).values("pickup__hub", "category").annotate(total=Sum("quantity"))
+    spoiled, received = (FLOWS[flow].rows(hubs, *_span(period)) for flow in ("spoiled", "received"))
+    same = {"category": OuterRef("category")}
+    spoiled_there = spoiled.filter(hub=OuterRef("hub"), **same)
+    received_there = received.filter(pickup__hub=OuterRef("hub"), **same)
+    return (
+        spoiled.annotate(
+            spoiled_total=_sum_of(spoiled_there, "hub"),
+            allowed=Coalesce(_sum_of(received_there, "category"), ZERO) * chapter.spoilage_flag_percent / HUNDRED,
+        )
+        .filter(spoiled_total__gt=F("allowed"))
+        .select_related("hub", "category")
     )
-    received = {(row["pickup__hub"], row["category"]): row["total"] for row in received}
-    spoiled = FLOWS["spoiled"].rows(hubs, *_span(period)).values("hub", "category").annotate(total=Sum("quantity"))
-    beyond = [
-        (row["hub"], row["category"])
-        for row in spoiled
-        if row["total"] > received.get((row["hub"], row["category"]), ZERO) * share / HUNDRED
-    ]
-    if not beyond:
-        return []
-    which = Q()
-    for hub, category in beyond:
-        which |= Q(hub=hub, category=category)
-    return list(FLOWS["spoiled"].rows(hubs, *_span(period)).filter(which).select_related("hub", "category"))
+
+
+def _sum_of(rows: QuerySet, group: str) -> Subquery:
+    """The sum of the rows' quantities, as a subquery (the rows all share `group`)."""
+    total = rows.order_by().values(group).annotate(total=Sum("quantity")).values("total")
+    return Subquery(total, output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def _large_corrections(chapter, hubs, period: Period) -> list:
@@ -388,7 +396,7 @@ def distributed_by_category(hubs, period: Period) -> list[dict]:
     """Per category: delivered on routes and handed out at hubs."""
     delivered = FLOWS["delivered"].totals(hubs, *_span(period))
     handed = FLOWS["handed_out"].totals(hubs, *_span(period))
-    categories = Category.objects.filter(pk__in=delivered.keys() | handed.keys())
+    categories = [category for category in Category.objects.all() if category.pk in delivered.keys() | handed.keys()]
     return [
         {
             "category": category,

@@ -254,7 +254,7 @@ def _csv(table, chapter, period, reconciliations, balances, hubs):
             [
                 b.route.name,
                 b.route.date,
-                ", ".join(v.first_name or v.username for v in b.route.volunteers),
+                ", ".join(v.first_name or v.username for v in b.volunteers),
                 b.category.name,
                 b.category.unit,
                 b.loaded,

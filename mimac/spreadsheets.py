@@ -12,7 +12,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value) -> str:
     """Text that could run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, int | float):
         return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,319 @@
+"""The audit: reconciliation arithmetic, flags with exactly their rows, figures that cannot be inflated."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deliveries import audit
+from deliveries import services as deliveries_services
+from deliveries.models import DeliveryLine, HouseholdReport, Route, RouteLoad
+from mimac import ledger
+from mimac.models import Category, Chapter, Hub
+from pickups import services as pickups_services
+from pickups.models import PickupLine
+from tests.factories import make_household, make_pickup, make_route, make_supplier
+from tests.pages import assert_clean_page
+
+
+@pytest.fixture
+def produce(db):
+    return Category.objects.get(name="Produce")
+
+
+@pytest.fixture
+def hygiene(db):
+    return Category.objects.get(name="Hygiene products")
+
+
+def _day(world, days):
+    return world.chapter.today() + datetime.timedelta(days=days)
+
+
+def _receive(world, days, lines, hub=None):
+    pickup = make_pickup(world, days_ahead=days, hub=hub)
+    pickups_services.record_done(
+        pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at, lines=lines
+    )
+    return pickup
+
+
+def _count(world, days, lines, hub=None):
+    return deliveries_services.record_count(
+        hub=hub or world.hub, by=world.volunteer.user, date=_day(world, days), counted_by=world.coordinator.user,
+        lines=lines,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def worked_example(world, produce, hygiene):
+    """Ten days at one hub, worked out by hand below, with a correction in two of the flows."""
+    by = world.volunteer.user
+    _count(world, -10, [(produce, Decimal(100)), (hygiene, Decimal(20))])
+    pickup = _receive(world, -9, [(produce, Decimal(60)), (hygiene, Decimal(10))])
+    ledger.correct(pickup.lines.get(category=produce), by=world.coordinator.user, quantity=Decimal(50), reason="scale")
+    household = make_household(world.chapter)
+    route = make_route(world.chapter, world.hub, date=_day(world, -8), driver=by, households=[household],
+                       status="published")  # fmt: skip
+    deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 30)])
+    handout = deliveries_services.record_handout(
+        hub=world.hub, by=by, date=_day(world, -7), lines=[(produce, Decimal(25)), (hygiene, Decimal(5))]
+    )
+    ledger.correct(handout.lines.get(category=produce), by=by, quantity=Decimal(20), reason="one bag went back")
+    deliveries_services.record_spoilage(
+        hub=world.hub, by=by, date=_day(world, -7), category=produce, quantity=Decimal(10), reason="mould"
+    )
+    _count(world, -5, [(produce, Decimal(85)), (hygiene, Decimal(25))])
+    # Outside the reconciliation: after the closing count, and at another hub.
+    _receive(world, -4, [(produce, Decimal(999))])
+    other_hub = Hub.objects.create(chapter=world.chapter, name="Annex", address="2 Elm St")
+    deliveries_services.record_handout(hub=other_hub, by=by, date=_day(world, -7), lines=[(produce, 77)])
+    return audit.Period(_day(world, -9), _day(world, -3))
+
+
+def test_the_reconciliation_matches_the_hand_worked_example(world, worked_example, produce, hygiene):
+    result = audit.reconcile(world.hub, worked_example)
+
+    assert (result.first, result.last) == (_day(world, -9), _day(world, -5))
+    lines = {line.category: line for line in result.lines}
+    assert set(lines) == {produce, hygiene}
+    food = lines[produce]
+    # 100 + 50 (the corrected 60) - 30 - 20 (the corrected 25) - 10 = 90; counted 85.
+    assert (food.opening, food.received, food.delivered, food.handed_out, food.spoiled) == (100, 50, 30, 20, 10)
+    assert (food.expected, food.counted, food.difference, food.share) == (90, 85, -5, Decimal("-5.6"))
+    assert food.flagged, "5.6% is beyond the chapter's 5%"
+    goods = lines[hygiene]
+    # Items, never added to pounds: 20 + 10 - 5 = 25; counted 25.
+    assert (goods.expected, goods.counted, goods.difference, goods.flagged) == (25, 25, 0, False)
+
+
+def test_every_figure_of_the_reconciliation_links_to_exactly_its_rows(client, world, worked_example, produce):
+    client.force_login(world.auditor.user)
+    period = worked_example
+    page = client.get(reverse("audit:home"), {"start": period.start, "end": period.end, "hub": world.hub.pk})
+    assert_clean_page(page)
+    received_url = audit_rows_url(page, "received", produce)
+    rows = client.get(received_url).context["rows"]
+    newest = PickupLine.objects.newest().get(category=produce, quantity=50)
+    assert [row["url"] for row in rows] == [reverse("ledger_entry", args=["pickupline", newest.pk])]
+    handed = client.get(audit_rows_url(page, "handed_out", produce)).context["rows"]
+    assert [row["quantity"] for row in handed] == [Decimal(20)], "the correction, not the row it replaced"
+
+
+def audit_rows_url(page, what, category):
+    """The link the audit page gives for a flow of a category."""
+    import re
+
+    pattern = rf'href="(/audit/rows/\?[^"]*what={what}[^"]*)"'
+    for url in re.findall(pattern, page.text):
+        url = url.replace("&amp;", "&")
+        if f"category={category.pk}&" in url + "&":
+            return url
+    raise AssertionError(f"no link to the {what} rows of {category}")
+
+
+def test_a_household_served_twice_in_a_week_counts_once(world, produce):
+    by = world.volunteer.user
+    household, other = make_household(world.chapter, size=4), make_household(world.chapter, size=2)
+    route = make_route(world.chapter, world.hub, driver=by, households=[household, other], status="published")
+    for stop in route.stops.all():
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 3)])
+    today = world.chapter.today()
+    for _ in range(2):
+        deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], household=household)
+    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], people=3)
+
+    served = audit.served(world.chapter, [world.hub], audit.Period(today, today))
+    assert (served.households, served.people_in_households, served.walk_in_people, served.people) == (2, 6, 3, 9)
+
+
+def test_the_planted_problems_of_the_demo_are_flagged_with_exactly_their_rows(client, db):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    chapter = Chapter.objects.get(code="RIV")
+    hub = chapter.hubs.order_by("name").first()
+    today = chapter.today()
+    period = audit.Period(today - datetime.timedelta(days=14), today)
+    client.force_login(chapter.memberships.get(user__username="auditor").user)
+
+    route = Route.objects.get(chapter=chapter, name="Eastside morning", date=today - datetime.timedelta(days=7))
+    flagged = [b for b in audit.route_balances(chapter.hubs.all(), period, Decimal(5)) if b.flagged]
+    assert [(b.route, b.category.name, b.carried, b.delivered) for b in flagged] == [(route, "Produce", 10, 15)]
+    behind = _rows(client, period, what="route", route=route.pk)
+    expected = [*RouteLoad.objects.filter(route=route), *DeliveryLine.objects.filter(stop__route=route)]
+    assert sorted(row["url"] for row in behind) == sorted(_ledger_url(row) for row in expected)
+
+    report = HouseholdReport.objects.get(household__chapter=chapter, kind="nothing")
+    assert report.household == route.stops.get(sequence=1).household
+    assert [row["url"] for row in _rows(client, period, what="contradicted")] == [_ledger_url(report)]
+
+    reconciliation = audit.reconcile(hub, period)
+    assert [(line.category.name, line.share) for line in reconciliation.flagged] == [("Produce", Decimal("-12.0"))]
+    closing = reconciliation.closing_count
+    counted = _rows(client, period, what="count", count=closing.pk, hub=hub.pk)
+    assert sorted(row["url"] for row in counted) == sorted(_ledger_url(line) for line in closing.lines.all())
+
+
+def _rows(client, period, **params):
+    response = client.get(reverse("audit:rows"), {"chapter": "RIV", "start": period.start, "end": period.end, **params})
+    return response.context["rows"]
+
+
+def _ledger_url(row):
+    return reverse("ledger_entry", args=[row._meta.model_name, row.pk])
+
+
+def test_bad_periods_and_unknown_hubs_get_clear_messages(client, world):
+    client.force_login(world.auditor.user)
+    url = reverse("audit:home")
+    backwards = client.get(url, {"start": "2026-11-10", "end": "2026-11-01"})
+    assert "The period ends before it starts." in backwards.text
+    decade = client.get(url, {"start": "2016-01-01", "end": "2026-01-01"})
+    assert "Choose a period of at most a year; this one is 3,654 days." in decade.text
+    unknown = client.get(url, {"hub": "999"})
+    assert "There is no hub 999 among your chapters&#x27; hubs." in unknown.text
+    other = client.get(url, {"hub": world.other_hub.pk})
+    assert "There is no hub" in other.text, "another chapter's hub is unknown here"
+    not_a_date = client.get(url, {"start": "yesterday"})
+    assert "Enter a valid date." in not_a_date.text
+    for response in (backwards, decade, unknown, other, not_a_date):
+        assert response.status_code == 200
+        assert "reconciliations" not in response.context
+    rows = client.get(reverse("audit:rows"), {"start": "2026-11-10", "end": "2026-11-01", "what": "received"})
+    assert "The period ends before it starts." in rows.text
+
+
+def test_another_chapters_audit_is_not_shown(client, world):
+    client.force_login(world.auditor.user)
+    response = client.get(reverse("audit:home"), {"chapter": world.other_chapter.code})
+    assert "reconciliations" not in response.context
+    assert world.other_chapter.name not in response.text
+
+
+def test_the_coalition_admin_sees_every_chapter(client, world):
+    client.force_login(world.admin)
+    response = client.get(reverse("audit:home"), {"chapter": world.other_chapter.code})
+    assert response.context["chapter"] == world.other_chapter
+    assert world.chapter.name in response.text, "offered as a choice"
+
+
+def test_nothing_can_be_posted_to_the_audit(client, world):
+    client.force_login(world.auditor.user)
+    for name in ("audit:home", "audit:rows", "audit:sheet"):
+        assert client.post(reverse(name)).status_code == 405
+
+
+def test_an_auditor_cannot_write_to_the_ledger(client, world, produce):
+    client.force_login(world.auditor.user)
+    hub = world.hub.pk
+    data = {"date": world.chapter.today().isoformat(), "people": "1", f"category_{produce.pk}": "5"}
+    assert client.post(reverse("deliveries:hub_desk", args=[hub]), data).status_code == 403
+    assert client.post(reverse("deliveries:hub_spoilage", args=[hub]), data).status_code == 403
+    assert client.post(reverse("deliveries:hub_count", args=[hub]), data).status_code == 403
+    pickup = _receive(world, 0, [(produce, Decimal(5))])
+    assert client.post(reverse("pickups:pickup_check", args=[pickup.pk]), data).status_code == 403
+    line = pickup.lines.get()
+    correction = {"quantity": "1", "reason": "x"}
+    assert client.post(reverse("ledger_entry", args=["pickupline", line.pk]), correction).status_code == 403
+    assert ledger.LedgerHead.objects.get(chapter=world.chapter).sequence == 1
+
+
+def test_the_audit_runs_the_same_queries_for_a_week_and_a_year(client, world, worked_example):
+    client.force_login(world.auditor.user)
+    today = world.chapter.today()
+
+    def queries(days):
+        start = today - datetime.timedelta(days=days - 1)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("audit:home"), {"start": start, "end": today}).status_code == 200
+        return len(captured)
+
+    assert queries(7) == queries(365)
+
+
+def test_the_csv_exports_are_escaped_against_formulas(client, world, produce):
+    supplier = make_supplier(world.chapter, '=HYPERLINK("http://evil.example")')
+    pickup = make_pickup(world, days_ahead=-1, supplier=supplier)
+    pickups_services.record_done(
+        pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at, lines=[(produce, Decimal(7))]
+    )
+    client.force_login(world.auditor.user)
+    response = client.get(reverse("audit:home"), {"csv": "rescued"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["supplier", "month", "category", "unit", "received"]
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[1][4] == "7.00"
+    for table in ("reconciliation", "routes", "distributed"):
+        assert client.get(reverse("audit:home"), {"csv": table})["Content-Type"].startswith("text/csv")
+    rows_csv = client.get(reverse("audit:rows"), {"what": "received", "csv": "1"})
+    assert rows_csv["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_route_that_delivered_more_than_it_carried_is_flagged_with_its_volunteers(client, world, produce):
+    by = world.volunteer.user
+    households = [make_household(world.chapter, name=f"H{n}") for n in range(3)]
+    route = make_route(world.chapter, world.hub, driver=by, households=households, status="published")
+    RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=10,
+                             countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
+    RouteLoad.objects.create(route=route, direction="back", category=produce, quantity=1, recorded_by=by)
+    for stop in route.stops.all():
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 4)])
+    [balance] = audit.route_balances([world.hub], audit.Period(route.date, route.date), Decimal(5))
+    assert (balance.carried, balance.delivered, balance.unaccounted, balance.flagged) == (9, 12, -3, True)
+    client.force_login(world.auditor.user)
+    page = client.get(reverse("audit:home"))
+    assert "Volunteer" in page.text or by.username in page.text
+    rows = client.get(reverse("audit:rows"), {"what": "route", "route": route.pk}).context["rows"]
+    assert len(rows) == 2 + 3, "two loads and three delivered lines"
+
+
+def test_each_kind_of_flag_finds_its_case(world, produce):
+    by, today = world.volunteer.user, world.chapter.today()
+    period = audit.Period(today - datetime.timedelta(days=3), today)
+    ended = make_household(world.chapter, status="ended", status_since=today - datetime.timedelta(days=10))
+    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    empty = make_pickup(world)
+    pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
+    received = _receive(world, -1, [(produce, Decimal(20))])
+    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
+    household = make_household(world.chapter)
+    route = make_route(world.chapter, world.hub, driver=by, households=[household], status="published")
+    deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
+    ledger.correct(route.stops.get().delivered_lines.get(), by=world.coordinator.user, quantity=0, reason="kept it")
+
+    found = {kind: list(audit.flag_rows(kind, world.chapter, [world.hub], period)) for kind in audit.FLAGS}
+    assert found["ended_household"][0].household == ended
+    assert found["pickup_without_lines"] == [empty]
+    assert [row.quantity for row in found["spoilage_share"]] == [7], "7 of 40 received is beyond 15%"
+    assert sorted(row.quantity for row in found["large_correction"]) == [0, 40], "3 to 0 delivered, 20 to 40 received"
+    assert [stop.household for stop in found["delivered_nothing"]] == [household]
+    assert found["contradicted"] == []
+
+
+def test_the_chain_is_flagged_until_verified_and_when_broken(client, world, produce):
+    _receive(world, 0, [(produce, Decimal(5))])
+    client.force_login(world.auditor.user)
+    assert "never been verified" in client.get(reverse("audit:home")).text
+    call_command("verify_ledger", stdout=io.StringIO())
+    assert "The ledger chain held when last verified" in client.get(reverse("audit:home")).text
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pickups_pickupline SET quantity = 50")
+    with pytest.raises(Exception, match="broken"):
+        call_command("verify_ledger", stdout=io.StringIO())
+    assert "did not verify" in client.get(reverse("audit:home")).text
+
+
+def test_the_weekly_sheet_carries_the_chain_head(client, world, worked_example):
+    client.force_login(world.auditor.user)
+    sheet = client.get(reverse("audit:sheet"), {"start": worked_example.start, "end": worked_example.end})
+    assert_clean_page(sheet)
+    head = ledger.LedgerHead.objects.get(chapter=world.chapter)
+    assert f"{head.sequence}:{head.hash}" in sheet.text
+    assert "Checked by" in sheet.text

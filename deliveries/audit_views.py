@@ -82,6 +82,8 @@ def audit_home(request):
         "presets": _presets(chapter),
         "reconciliations": reconciliations,
         "balances": balances,
+        "stock_flags": sum(len(r.flagged) for r in reconciliations),
+        "route_flags": len({b.route.pk for b in balances if b.flagged}),
         "flags": _flags(form, **scope),
         "chain_flag": audit.chain_flag(check),
         "check": check,

@@ -9,7 +9,7 @@ from tests.pages import assert_clean_page
     [
         ("coordinator", "No pickups or routes are planned for today.", "observing until"),
         ("volunteer", "You have no pickups or routes today.", "Chapter settings"),
-        ("auditor", "The audit of supply against distribution will be here.", "Chapter settings"),
+        ("auditor", "Open the audit: supply against distribution this month", "Chapter settings"),
         ("observing", "You are a new member, observing until", "Members"),
     ],
 )

@@ -32,7 +32,7 @@ def test_an_auditor_follows_a_flagged_count_to_its_rows_downloads_the_csv_and_pr
     auditor = open_tab()
     page = auditor.page
     auditor.sign_in("audrey")
-    page.get_by_role("link", name="Audit").click()
+    page.get_by_role("link", name="Open the audit").click()
     auditor.check()
     flagged = page.locator("tr.flagged")
     assert "Produce" in flagged.inner_text()

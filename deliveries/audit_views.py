@@ -73,7 +73,7 @@ def audit_home(request):
     reconciliations = [audit.reconcile(hub, period) for hub in hubs]
     balances = audit.route_balances(hubs, period, chapter.audit_tolerance_percent)
     table = request.GET.get("csv")
-    if table:
+    if table in CSV_TABLES:
         return _csv(table, chapter, period, reconciliations, balances, hubs)
     check = audit.latest_chain_check(chapter)
     context = {
@@ -202,84 +202,53 @@ def _describe(row) -> dict:
     return described
 
 
-def _csv(table, chapter, period, reconciliations, balances, hubs):
-    name = f"mimac-{chapter.code}-{table}-{period.start}-{period.end}.csv"
-    if table == "reconciliation":
-        header = [
-            "hub",
-            "category",
-            "unit",
-            "opening",
-            "received",
-            "delivered",
-            "handed out",
-            "spoiled",
-            "expected",
-            "counted",
-            "difference",
-            "difference %",
-            "flagged",
-        ]
-        rows = [
-            [
-                r.hub.name,
-                line.category.name,
-                line.category.unit,
-                line.opening,
-                line.received,
-                line.delivered,
-                line.handed_out,
-                line.spoiled,
-                line.expected,
-                line.counted,
-                line.difference,
-                line.share,
-                line.flagged,
-            ]
-            for r in reconciliations
-            for line in r.lines
-        ]
-    elif table == "routes":
-        header = [
-            "route",
-            "date",
-            "volunteers",
-            "category",
-            "unit",
-            "loaded",
-            "returned",
-            "delivered",
-            "unaccounted",
-            "flagged",
-        ]
-        rows = [
-            [
-                b.route.name,
-                b.route.date,
-                ", ".join(v.first_name or v.username for v in b.volunteers),
-                b.category.name,
-                b.category.unit,
-                b.loaded,
-                b.returned,
-                b.delivered,
-                b.unaccounted,
-                b.flagged,
-            ]
+# The audit's tables as CSV: each a header and a function that gives its rows.
+CSV_TABLES = {
+    "reconciliation": (
+        "hub,category,unit,opening,received,delivered,handed out,spoiled,expected,counted,difference,difference %,"
+        "flagged",
+        lambda reconciliations, balances, hubs, period: [
+            [r.hub.name, line.category.name, line.category.unit, line.opening, line.received, line.delivered,
+             line.handed_out, line.spoiled, line.expected, line.counted, line.difference, line.share, line.flagged]
+            for r in reconciliations for line in r.lines
+        ],
+    ),
+    "routes": (
+        "route,date,volunteers,category,unit,loaded,returned,delivered,unaccounted,flagged",
+        lambda reconciliations, balances, hubs, period: [
+            [b.route.name, b.route.date, ", ".join(v.first_name or v.username for v in b.volunteers), b.category.name,
+             b.category.unit, b.loaded, b.returned, b.delivered, b.unaccounted, b.flagged]
             for b in balances
-        ]
-    elif table == "rescued":
-        header = ["supplier", "month", "category", "unit", "received"]
-        rows = [
+        ],
+    ),
+    "rescued": (
+        "supplier,month,category,unit,received",
+        lambda reconciliations, balances, hubs, period: [
             [r["pickup__supplier__name"], r["month"], r["category__name"], r["category__unit"], r["total"]]
             for r in audit.rescued_by_supplier_month(hubs, period)
-        ]
-    else:
-        header = ["category", "unit", "delivered", "handed out", "distributed"]
-        rows = [
+        ],
+    ),
+    "distributed": (
+        "category,unit,delivered,handed out,distributed",
+        lambda reconciliations, balances, hubs, period: [
             [d["category"].name, d["category"].unit, d["delivered"], d["handed_out"], d["total"]]
             for d in audit.distributed_by_category(hubs, period)
-        ]
-    return csv_response(name, header, rows)
+        ],
+    ),
+    "weekly": (
+        "unit,week,received,distributed,spoiled",
+        lambda reconciliations, balances, hubs, period: [
+            [unit, point["week"], point["received"], point["distributed"], point["spoiled"]]
+            for unit, points in audit.weekly(hubs, period).items() for point in points
+        ],
+    ),
+}  # fmt: skip
+
+
+def _csv(table, chapter, period, reconciliations, balances, hubs):
+    header, rows = CSV_TABLES[table]
+    name = f"mimac-{chapter.code}-{table}-{period.start}-{period.end}.csv"
+    return csv_response(name, header.split(","), rows(reconciliations, balances, hubs, period))
 
 
 @require_safe

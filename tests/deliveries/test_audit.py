@@ -249,7 +249,7 @@ def test_the_csv_exports_are_escaped_against_formulas(client, world, produce):
     assert rows[0] == ["supplier", "month", "category", "unit", "received"]
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1][4] == "7.00"
-    for table in ("reconciliation", "routes", "distributed"):
+    for table in ("reconciliation", "routes", "distributed", "weekly"):
         assert client.get(reverse("audit:home"), {"csv": table})["Content-Type"].startswith("text/csv")
     rows_csv = client.get(reverse("audit:rows"), {"what": "received", "csv": "1"})
     assert rows_csv["Content-Disposition"].startswith("attachment;")

@@ -169,9 +169,9 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
         label=_("Second member's password"), required=False, widget=forms.PasswordInput
     )
 
-    def __init__(self, *args, route, recorder, **kwargs):
+    def __init__(self, *args, route, recorder, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.route, self.recorder = route, recorder
+        self.route, self.recorder, self.request = route, recorder, request
         self.categories = list(Category.objects.filter(active=True))
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = quantity_field(category)
@@ -186,7 +186,12 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
         return cleaned
 
     def _countersigner(self, cleaned):
-        user = authenticate(username=cleaned.get("countersign_username"), password=cleaned.get("countersign_password"))
+        # Through the sign-in throttle: guessing a second member's password here counts as failing to sign in.
+        user = authenticate(
+            self.request,
+            username=cleaned.get("countersign_username"),
+            password=cleaned.get("countersign_password"),
+        )
         if user is None:
             raise forms.ValidationError(
                 _("A second member countersigns what leaves the hub: their username and password.")

@@ -345,7 +345,7 @@ def route_load(request, pk):
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
     if not _coordinator_or_on_route(request, route, {Route.Status.PUBLISHED}):
         raise Http404
-    form = LoadForm(request.POST or None, route=route, recorder=request.user)
+    form = LoadForm(request.POST or None, route=route, recorder=request.user, request=request)
     if form.is_valid():
         RouteLoad.objects.bulk_create(
             RouteLoad(

@@ -4,6 +4,7 @@ Defaults suit a developer's machine; production sets the variables listed in the
 A bad value stops start-up with an ImproperlyConfigured error that names the variable.
 """
 
+import datetime
 import os
 import zoneinfo
 from pathlib import Path
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after repeated failures an account is locked for a while, keyed
+# on the account *and* the address together, so one volunteer's typos on the hub's shared laptop do
+# not lock out everyone else there. Unknown accounts are locked the same way, so the answer never
+# tells whether an account exists.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mimac.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins go to MIMAC's own trail, without addresses
+AXES_VERBOSE = False  # its log lines would carry usernames and addresses
 
 ROOT_URLCONF = "mimac.urls"
 WSGI_APPLICATION = "mimac.wsgi.application"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -58,6 +59,12 @@ def signed_out(request):
     response = render(request, "registration/signed_out.html", {})
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
+
+
+def locked_out(request, response=None, credentials=None):
+    """What django-axes answers while an account is locked here: the same whether it exists or not."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 @login_not_required

@@ -95,3 +95,11 @@ def make_pickup(world, days_ahead=0, chapter=None, hub=None, start=9, end=11, su
     )  # fmt: skip
     plan_schedule(schedule=schedule, today=date)
     return schedule.pickups.get()
+
+
+def signs_in(client, username, password=PASSWORD) -> bool:
+    """Whether the sign-in form lets this username and password in (through the sign-in throttle)."""
+    from django.urls import reverse
+
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from mimac.models import Membership, MembershipEvent, Trust
-from tests.factories import make_member
+from tests.factories import make_member, signs_in
 from tests.pages import assert_clean_page
 
 
@@ -39,7 +39,7 @@ def test_the_set_password_link_works_once(client, world):
     set_url = form_page.redirect_chain[-1][0]
     new_password = {"new_password1": "crisp-autumn-apples-42", "new_password2": "crisp-autumn-apples-42"}
     assert client.post(set_url, new_password).status_code == 302
-    assert client.login(username="sam", password="crisp-autumn-apples-42")
+    assert signs_in(client, "sam", "crisp-autumn-apples-42")
     client.logout()
 
     again = client.get(link, follow=True)
@@ -74,7 +74,7 @@ def test_a_deactivated_members_open_session_is_refused_on_its_next_request(clien
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-    assert not client.login(username="volunteer", password="a-long-test-password")
+    assert not signs_in(client, "volunteer")
 
 
 def test_a_member_of_two_chapters_deactivated_in_one_keeps_only_the_other(client, world):

@@ -15,7 +15,7 @@ from deliveries.forms import AuditForm
 from deliveries.models import DeliveryLine, Handout, HouseholdReport, RouteLoad, StockCountLine, Stop
 from mimac import access
 from mimac.access import Action
-from mimac.models import LedgerHead
+from mimac.models import LedgerHead, TrailEvent, record
 from mimac.spreadsheets import csv_response
 from pickups.models import Pickup
 from pickups.queries import IntakeDifference
@@ -74,7 +74,7 @@ def audit_home(request):
     balances = audit.route_balances(hubs, period, chapter.audit_tolerance_percent)
     table = request.GET.get("csv")
     if table in CSV_TABLES:
-        return _csv(table, chapter, period, reconciliations, balances, hubs)
+        return _csv(request.user, table, chapter, period, reconciliations, balances, hubs)
     check = audit.latest_chain_check(chapter)
     context = {
         "form": form,
@@ -118,6 +118,8 @@ def audit_rows(request):
     described = [_describe(row) for row in rows]
     if request.GET.get("csv"):
         header = [_("Date"), _("Where"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"), _("Recorded at")]
+        known = what in FLOWS or what in FLAGS or what in {"count", "route", "missed", "served"}
+        record(TrailEvent.Kind.EXPORTED, request.user, scope["chapter"], f"audit rows {what if known else '?'}")
         body = [[r["date"], r["where"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]] for r in described]
         return csv_response(f"mimac-audit-{what}-{scope['period'].start}.csv", header, body)
     context = {"form": form, **scope, "title": title, "rows": described, "what": what}
@@ -245,8 +247,9 @@ CSV_TABLES = {
 }  # fmt: skip
 
 
-def _csv(table, chapter, period, reconciliations, balances, hubs):
+def _csv(user, table, chapter, period, reconciliations, balances, hubs):
     header, rows = CSV_TABLES[table]
+    record(TrailEvent.Kind.EXPORTED, user, chapter, f"audit {table}")
     name = f"mimac-{chapter.code}-{table}-{period.start}-{period.end}.csv"
     return csv_response(name, header.split(","), rows(reconciliations, balances, hubs, period))
 

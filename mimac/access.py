@@ -36,7 +36,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from mimac.models import Chapter, Hub, Membership, Photo, Role
+from mimac.models import Chapter, Hub, Membership, Photo, Role, TrailEvent, record
 
 
 class Action(StrEnum):
@@ -120,6 +120,8 @@ def require(user, chapter: Chapter, action: Action) -> None:
     if user.is_superuser:
         return
     membership = membership_in(user, chapter)
+    if membership is None or standing(membership) not in ALLOWED[action]:
+        record(TrailEvent.Kind.REFUSED, user, chapter, action)
     if membership is None:
         raise Http404
     if standing(membership) not in ALLOWED[action]:
@@ -132,6 +134,7 @@ def chapters_where(user, action: Action) -> list[Chapter]:
         return list(Chapter.objects.all())
     chapters = [m.chapter for m in memberships_of(user) if standing(m) in ALLOWED[action]]
     if not chapters:
+        record(TrailEvent.Kind.REFUSED, user, None, action)
         raise PermissionDenied
     return chapters
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from mimac import ledger
-from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, Vouch
+from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, TrailEvent, Vouch
 
 
 class ClosureDayInline(admin.TabularInline):
@@ -114,3 +114,10 @@ for model in ledger.ledger_models():
     admin.site.register(model, LedgerAdmin)
 admin.site.register(ledger.LedgerHead, ReadOnlyAdmin)
 admin.site.register(ledger.ChainCheck, ReadOnlyAdmin)
+
+
+@admin.register(TrailEvent)
+class TrailEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "actor", "chapter", "subject"]
+    list_filter = ["kind", "chapter"]
+    list_select_related = ["actor", "chapter"]

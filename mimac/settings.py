@@ -216,6 +216,8 @@ FILE_UPLOAD_HANDLERS = ["mimac.photos.MemoryOnlyUploadHandler"]
 
 # Personal data of households paused or ended this long ago is erased by purge_households.
 HOUSEHOLD_RETENTION_MONTHS = env_int("HOUSEHOLD_RETENTION_MONTHS", 12, minimum=1)
+# The security trail and sign-in failure records: purged with the households, by purge_households.
+TRAIL_RETENTION_MONTHS = env_int("TRAIL_RETENTION_MONTHS", 12, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mimac import access
 from mimac.access import Action
+from mimac.models import TrailEvent, record
 from mimac.views import edit_versioned
 from recipients import services
 from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
@@ -77,6 +78,7 @@ def household_create(request, code):
     form = HouseholdForm(request.POST or None, instance=Household(chapter=chapter))
     if form.is_valid():
         household = services.take_in(form, by=request.user)
+        record(TrailEvent.Kind.HOUSEHOLD, request.user, chapter, f"{household.code} taken in")
         messages.success(request, _("Household %(code)s taken in.") % {"code": household.code})
         return redirect("recipients:household_detail", pk=household.pk)
     return render(request, "recipients/household_form.html", {"form": form, "chapter": chapter})
@@ -104,6 +106,7 @@ def household_edit(request, pk):
         {"chapter": household.chapter},
         _("Household saved."),
         reverse("recipients:household_detail", args=[household.pk]),
+        after_save=lambda saved: record(TrailEvent.Kind.HOUSEHOLD, request.user, saved.chapter, f"{saved.code} edited"),
     )
 
 
@@ -114,6 +117,8 @@ def household_status(request, pk):
     if form.is_valid() and household.purged_at is None:
         household.status, household.status_since = form.cleaned_data["status"], timezone.localdate()
         household.save()
+        subject = f"{household.code} now {household.status}"
+        record(TrailEvent.Kind.HOUSEHOLD, request.user, household.chapter, subject)
         messages.success(
             request,
             _("%(code)s is now %(status)s.") % {"code": household.code, "status": household.get_status_display()},
@@ -125,6 +130,7 @@ def household_data(request, pk):
     """What we hold about you: everything on one printable sheet, to hand to the household."""
     household = _get_household(request, pk)
     HouseholdExport.objects.create(chapter=household.chapter, by=request.user, rows=1, what=household.code)
+    record(TrailEvent.Kind.EXPORTED, request.user, household.chapter, f"{household.code} data sheet")
     return render(request, "recipients/household_data.html", {"household": household})
 
 
@@ -135,6 +141,7 @@ def household_erase(request, pk):
         messages.error(request, _("Type the household's code to confirm the erasure."))
         return redirect("recipients:household_detail", pk=household.pk)
     household.erase()
+    record(TrailEvent.Kind.HOUSEHOLD, request.user, household.chapter, f"{household.code} erased")
     messages.success(request, _("The personal data of %(code)s is erased.") % {"code": household.code})
     return redirect("recipients:household_detail", pk=household.pk)
 
@@ -144,6 +151,7 @@ def household_export(request, code):
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
     households = chapter.households.select_related("chapter", "hub").order_by("number")
     content = services.export_csv(households, chapter=chapter, by=request.user)
+    record(TrailEvent.Kind.EXPORTED, request.user, chapter, "household list")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="households-{chapter.code}-{timezone.localdate()}.csv"'
     response["Cache-Control"] = "no-store"
@@ -183,5 +191,6 @@ def _confirm_import(request, chapter):
     except services.ImportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("recipients:household_import", code=chapter.code)
+    record(TrailEvent.Kind.HOUSEHOLD, request.user, chapter, f"{count} imported")
     messages.success(request, _("%(count)d households imported.") % {"count": count})
     return redirect("recipients:household_list")

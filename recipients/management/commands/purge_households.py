@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from mimac import trail
 from recipients.services import purge, retention_cutoff
 
 
@@ -15,11 +18,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months", type=int, default=settings.HOUSEHOLD_RETENTION_MONTHS, help="The retention period."
         )
+        parser.add_argument(
+            "--trail-months",
+            type=int,
+            default=settings.TRAIL_RETENTION_MONTHS,
+            help="How long the security trail and sign-in failure records are kept.",
+        )
 
-    def handle(self, *args, apply, months, **options):
+    def handle(self, *args, apply, months, trail_months, **options):
         before = retention_cutoff(months)
         households = purge(before=before, apply=apply)
         verb = "Erased" if apply else "Would erase (dry run; add --apply)"
         self.stdout.write(f"{verb}: {len(households)} households paused or ended before {before}.")
         for household in households:
             self.stdout.write(f"  {household.code}  {household.get_status_display()} since {household.status_since}")
+        trail_before = retention_cutoff(trail_months)
+        lines = trail.purge(datetime.datetime.combine(trail_before, datetime.time(), tzinfo=datetime.UTC), apply=apply)
+        self.stdout.write(
+            f"{verb}: {lines} security trail lines and sign-in failure records from before {trail_before}."
+        )

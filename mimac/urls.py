@@ -44,3 +44,5 @@ urlpatterns = [
     path("audit/", include("deliveries.audit_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "mimac.views.server_error"

@@ -1,6 +1,12 @@
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+# Set in the session at sign-in when the member signed in with a temporary password.
+PASSWORD_CHANGE_DUE = "password_change_due"  # noqa: S105 (a session key, not a password)
 
 
 class SharedLaptopMiddleware:
@@ -21,3 +27,21 @@ class SharedLaptopMiddleware:
             add_never_cache_headers(response)
             response["Refresh"] = f"{settings.SESSION_COOKIE_AGE}; url={reverse('signed_out')}"
         return response
+
+
+class PasswordChangeDueMiddleware:
+    """A member who signed in with a temporary password sees nothing but the password form until
+    they have chosen their own (signing out still works)."""
+
+    ALLOWED = ("password_change", "logout", "signed_out")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(PASSWORD_CHANGE_DUE):
+            path = request.path_info
+            if path not in {reverse(name) for name in self.ALLOWED} and not path.startswith(settings.STATIC_URL):
+                messages.info(request, _("Choose your own password before you go on."))
+                return redirect("password_change")
+        return self.get_response(request)

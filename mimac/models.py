@@ -303,6 +303,7 @@ class MembershipEvent(models.Model):
         PROMOTED = "promoted", _("Role changed")
         DEACTIVATED = "deactivated", _("Deactivated")
         ADMIN_CHANGE = "admin_change", _("Changed by a coalition admin")
+        PASSWORD_RESET = "password_reset", _("Temporary password given")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -396,3 +397,14 @@ def record(kind: TrailEvent.Kind, actor=None, chapter=None, subject: str = "") -
     """Add a line to the security trail. `actor` may be a user not yet saved to the database: then none."""
     actor = actor if getattr(actor, "pk", None) else None
     return TrailEvent.objects.create(kind=kind, actor=actor, chapter=chapter, subject=str(subject)[:120])
+
+
+class PasswordChangeDue(models.Model):
+    """A member signed in with a temporary password must choose their own before anything else."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"#{self.user_id} must change their password (since {self.set_at:%Y-%m-%d})"

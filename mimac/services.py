@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -5,7 +7,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mimac.models import Chapter, Membership, MembershipEvent, Role
+from mimac.models import Chapter, Membership, MembershipEvent, PasswordChangeDue, Role
+
+# Temporary passwords are read off a screen and typed by hand: no letters that look alike.
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 @transaction.atomic
@@ -34,3 +39,23 @@ def issue_password_link(*, membership: Membership, by) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
+
+
+def may_reset_password(membership: Membership) -> bool:
+    """A coordinator gives temporary passwords to volunteers and auditors; coordinators go to an admin."""
+    return membership.active and membership.role != Role.COORDINATOR and not membership.user.is_superuser
+
+
+@transaction.atomic
+def reset_password(*, membership: Membership, by) -> str:
+    """A temporary password to hand over in person; they must choose their own at their next sign-in.
+
+    Their sessions end at once: a changed password invalidates them.
+    """
+    user = membership.user
+    temporary = "-".join("".join(secrets.choice(READABLE) for _ in range(4)) for _ in range(3))
+    user.set_password(temporary)
+    user.save(update_fields=["password"])
+    PasswordChangeDue.objects.update_or_create(user=user, defaults={"set_by": by})
+    MembershipEvent.log(membership, by, MembershipEvent.Kind.PASSWORD_RESET)
+    return temporary

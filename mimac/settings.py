@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mimac.middleware.SharedLaptopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mimac.middleware.PasswordChangeDueMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

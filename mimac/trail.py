@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from mimac.models import TrailEvent, record
+from mimac.middleware import PASSWORD_CHANGE_DUE
+from mimac.models import PasswordChangeDue, TrailEvent, record
 
 
 def _account(username: str | None):
@@ -19,6 +20,8 @@ def _account(username: str | None):
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     record(TrailEvent.Kind.SIGNED_IN, user)
+    if PasswordChangeDue.objects.filter(user=user).exists():
+        request.session[PASSWORD_CHANGE_DUE] = True
 
 
 @receiver(user_login_failed)

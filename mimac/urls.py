@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/signed-out/", views.signed_out, name="signed_out"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
@@ -36,6 +37,7 @@ urlpatterns = [
     path("members/<int:pk>/vouch-coordinator/", views.member_vouch_coordinator, name="member_vouch_coordinator"),
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
+    path("members/<int:pk>/password-reset/", views.member_password_reset, name="member_password_reset"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("ledger/<slug:kind>/<int:pk>/", views.ledger_entry, name="ledger_entry"),
     path("pickups/", include("pickups.urls")),

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -20,7 +20,18 @@ from django.views.decorators.http import require_POST, require_safe
 from mimac import access, ledger, photos, services
 from mimac.access import Action
 from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm
-from mimac.models import Hub, Membership, MembershipEvent, StaleEdit, Vouch, VouchKind
+from mimac.middleware import PASSWORD_CHANGE_DUE
+from mimac.models import (
+    Hub,
+    Membership,
+    MembershipEvent,
+    PasswordChangeDue,
+    StaleEdit,
+    TrailEvent,
+    Vouch,
+    VouchKind,
+    record,
+)
 from mimac.templatetags import people
 
 
@@ -123,6 +134,32 @@ def member_password_link(request, pk):
     return _password_link_page(request, membership, link)
 
 
+@require_POST
+def member_password_reset(request, pk):
+    """A temporary password for a member who forgot theirs, shown once, to hand over in person."""
+    membership = access.get_membership(request, pk, Action.MANAGE_MEMBERS)
+    if not membership.user.has_usable_password() or not services.may_reset_password(membership):
+        raise PermissionDenied
+    temporary = services.reset_password(membership=membership, by=request.user)
+    context = {"membership": membership, "chapter": membership.chapter, "temporary": temporary}
+    return render(request, "mimac/member_password_reset.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any member changes their password here; one given a temporary password is sent here first."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        PasswordChangeDue.objects.filter(user=self.request.user).delete()
+        self.request.session.pop(PASSWORD_CHANGE_DUE, None)
+        record(TrailEvent.Kind.PASSWORD, self.request.user, subject="changed their own password")
+        messages.success(self.request, _("Your new password is set."))
+        return response
+
+
 def _password_link_page(request, membership, link):
     context = {"membership": membership, "chapter": membership.chapter, "link": request.build_absolute_uri(link)}
     return render(request, "mimac/member_password_link.html", context)
@@ -142,6 +179,7 @@ def member_detail(request, pk):
         "trust_refusal": membership.vouch_refusal(user, VouchKind.TRUST),
         "coordinator_refusal": membership.vouch_refusal(user, VouchKind.COORDINATOR),
         "may_manage": access.may(user, chapter, Action.MANAGE_MEMBERS),
+        "may_reset_password": services.may_reset_password(membership),
     }
     return render(request, "mimac/member_detail.html", context)
 

@@ -179,6 +179,8 @@ MATRIX = {
     "deliveries:hub_count": Case("get", "in 200 403 200 403 404 200", HUB),
     "deliveries:hub_count_sheet": Case("get", "in 200 403 200 403 404 200", HUB),
     "audit:home": Case("get", "in 403 403 200 200 200 200"),
+    "password_change": Case("get", "in 200 200 200 200 200 200"),
+    "member_password_reset": Case("post", "in 403 403 200 403 404 200", lambda w: {"pk": w.volunteer.pk}),
     "audit:rows": Case("get", "in 403 403 200 200 200 200"),
     "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
 }

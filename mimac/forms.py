@@ -108,6 +108,7 @@ class ChapterForm(VersionedModelForm):
             "spoilage_photo_above",
             "audit_tolerance_percent",
             "spoilage_flag_percent",
+            "coordinators_two_factor",
         ]
 
 
@@ -144,3 +145,12 @@ class InviteForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("That username is taken; choose another."))
         return username
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now, or one of your printed recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )

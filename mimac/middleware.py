@@ -3,7 +3,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from mimac import two_factor
 
 # Set in the session at sign-in when the member signed in with a temporary password.
 PASSWORD_CHANGE_DUE = "password_change_due"  # noqa: S105 (a session key, not a password)
@@ -44,4 +47,23 @@ class PasswordChangeDueMiddleware:
             if path not in {reverse(name) for name in self.ALLOWED} and not path.startswith(settings.STATIC_URL):
                 messages.info(request, _("Choose your own password before you go on."))
                 return redirect("password_change")
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Coalition admins, and coordinators of chapters that ask for it, give an authenticator code after
+    their password: until then they see only the pages that set one up or check it."""
+
+    ALLOWED = ("two_factor_setup", "two_factor_verify", "logout", "signed_out")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if two_factor.needs_two_factor(request.user) and not request.user.is_verified():
+            path = request.path_info
+            if path not in {reverse(name) for name in self.ALLOWED} and not path.startswith(settings.STATIC_URL):
+                has_app = two_factor.app_device(request.user) is not None
+                target = reverse("two_factor_verify" if has_app else "two_factor_setup")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -88,6 +88,11 @@ class Chapter(Versioned):
         default=Decimal("10"),
         help_text=_("Spoilage of more than this (in the category's unit) needs an evidence photo."),
     )
+    coordinators_two_factor = models.BooleanField(
+        _("coordinators sign in with a second factor"),
+        default=False,
+        help_text=_("An authenticator app's code after the password, for every coordinator of the chapter."),
+    )
     audit_tolerance_percent = models.DecimalField(
         _("audit tolerance (%)"),
         max_digits=5,

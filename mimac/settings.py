@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -119,10 +122,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mimac.middleware.SharedLaptopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mimac.middleware.PasswordChangeDueMiddleware",
+    "mimac.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -140,6 +145,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mimac.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins go to MIMAC's own trail, without addresses
 AXES_VERBOSE = False  # its log lines would carry usernames and addresses
+
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "MIMAC")
 
 ROOT_URLCONF = "mimac.urls"
 WSGI_APPLICATION = "mimac.wsgi.application"

@@ -1,4 +1,5 @@
 import sys
+from base64 import b32encode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,13 +14,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mimac import access, ledger, photos, services
+from mimac import access, ledger, photos, services, two_factor
 from mimac.access import Action
-from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm
+from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm, TwoFactorCodeForm
 from mimac.middleware import PASSWORD_CHANGE_DUE
 from mimac.models import (
     Hub,
@@ -145,11 +149,73 @@ def member_password_reset(request, pk):
     return render(request, "mimac/member_password_reset.html", context)
 
 
+@never_cache
+def two_factor_setup(request):
+    """Pair an authenticator app: scan the code, type what it shows, print the recovery codes."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None or request.method == "GET":
+        device = two_factor.start(request.user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        codes = two_factor.confirm(device, form.cleaned_data["code"])
+        if codes is None:
+            form.add_error(
+                "code", _("That code does not match. Check the time on the phone, and type the newest code.")
+            )
+        else:
+            otp_login(request, device)
+            record(TrailEvent.Kind.PASSWORD, request.user, subject="paired an authenticator app")
+            return render(request, "registration/two_factor_codes.html", {"codes": codes, "new": True})
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code(device),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+@never_cache
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app, or one of the printed recovery codes."""
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        device = two_factor.verify(request.user, form.cleaned_data["code"])
+        if device is None:
+            record(TrailEvent.Kind.SIGN_IN_FAILED, request.user, subject="second factor")
+            form.add_error("code", _("That code is not right, or was used already."))
+        else:
+            otp_login(request, device)
+            return redirect(_next_or_home(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form})
+
+
+@never_cache
+@require_POST
+def two_factor_codes(request):
+    """New recovery codes (the old ones stop working), to print."""
+    if two_factor.app_device(request.user) is None:
+        return redirect("two_factor_setup")
+    codes = two_factor.new_recovery_codes(request.user)
+    return render(request, "registration/two_factor_codes.html", {"codes": codes, "new": False})
+
+
+def _next_or_home(request) -> str:
+    target = request.GET.get("next", "")
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else reverse("home")
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Any member changes their password here; one given a temporary password is sent here first."""
 
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        needed = two_factor.needs_two_factor(user)
+        left = two_factor.recovery_codes_left(user) if needed else 0
+        return super().get_context_data(**kwargs, needs_two_factor=needed, recovery_codes_left=left)
 
     def form_valid(self, form):
         response = super().form_valid(form)

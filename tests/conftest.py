@@ -1,7 +1,11 @@
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mimac import two_factor
 from mimac.models import Role, Trust
 from tests.factories import make_chapter, make_hub, make_member, make_user
 
@@ -17,6 +21,23 @@ def _fast_test_settings(settings, tmp_path):
         "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.STATIC_ROOT = None
+
+
+@pytest.fixture(autouse=True)
+def _forced_sign_in_includes_the_second_factor(monkeypatch):
+    """`force_login` skips the password, so it skips the second factor too; tests/mimac/test_two_factor.py
+    signs in through both for real."""
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if two_factor.needs_two_factor(user):
+            device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "test", "confirmed": True})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def _chapter_volunteers(chapter):
 
 
 class RouteForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Route
         fields = ["name", "date", "hub", "driver", "helpers"]
         widgets = {
@@ -58,7 +58,7 @@ class CandidateFilterForm(forms.Form):
 class PlannedItemsForm(CategoryQuantitiesMixin, forms.Form):
     """One quantity field per category; empty means none of it."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, stop, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
@@ -27,6 +29,19 @@ def check_quantity(form, field, category, quantity, *, allow_zero=False):
             _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
             % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
         )
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Several objects by id. Refuses what is not a database-sized id before asking the database, which
+    Django's own field does not do for its IN query (a 30-digit number is a server error there)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isascii() or not str(pk).isdigit() or not 0 < int(pk) < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class CorrectionForm(forms.Form):
@@ -61,17 +76,27 @@ class CategoryQuantitiesMixin:
         ]
 
 
+def _formfield(field, **options):
+    if isinstance(field, models.ManyToManyField):
+        options.setdefault("form_class", IdsField)
+    return field.formfield(**options)
+
+
 class VersionedModelForm(forms.ModelForm):
     """Carries the version the editor loaded, so saving over someone else's newer edit is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    class Meta:
+        formfield_callback = _formfield  # a subclass's Meta inherits it: class Meta(VersionedModelForm.Meta)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
 
     def save(self, commit=True):
-        self.instance.version = self.cleaned_data["version"]
+        if not self.instance._state.adding:
+            self.instance.version = self.cleaned_data["version"]
         return super().save(commit)
 
 
@@ -97,7 +122,7 @@ def _display(instance, name):
 
 
 class ChapterForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Chapter
         fields = [
             "name",
@@ -113,7 +138,7 @@ class ChapterForm(VersionedModelForm):
 
 
 class HubForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Hub
         fields = ["name", "address", "walk_in_hours", "cold_storage", "freezer", "active"]
 

@@ -49,7 +49,7 @@ class ScheduleForm(VersionedModelForm):
         "window_start", "window_end", "skip_dates_text", "default_volunteers", "active",
     ]  # fmt: skip
 
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = PickupSchedule
         fields = ["hub", "starts_on", "ends_on", "window_start", "window_end", "default_volunteers", "active"]
         widgets = {
@@ -133,7 +133,7 @@ class ScheduleForm(VersionedModelForm):
 
 
 class SupplierForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Supplier
         fields = [
             "name",

@@ -334,8 +334,11 @@ def pickup_give_back(request, pk):
     pickup = _get_pickup(request, pk, Action.TAKE_PICKUPS)
     coordinator = access.may(request.user, pickup.chapter, Action.PLAN_PICKUPS)
     volunteer = request.user
-    if coordinator and request.POST.get("volunteer"):
-        volunteer = get_object_or_404(get_user_model(), pk=request.POST["volunteer"])
+    named = request.POST.get("volunteer", "")
+    if coordinator and named:
+        if not named.isascii() or not named.isdigit():
+            raise Http404
+        volunteer = get_object_or_404(get_user_model(), pk=named)
     try:
         services.take_off_pickup(pickup=pickup, volunteer=volunteer, by=request.user, coordinator=coordinator)
     except services.PickupRefused as refusal:

@@ -39,7 +39,7 @@ class HouseholdForm(VersionedModelForm):
         label=_("Yes, this is a different household at the same address"), required=False
     )
 
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Household
         fields = HOUSEHOLD_FIELDS
         widgets = {"consent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -1,0 +1,125 @@
+"""Hostile input at every form: Hypothesis posts random and nasty values to each form MIMAC shows.
+
+Every answer must be the form again (with errors) or a success, never a server error; and when the
+form refused the input, nothing at all was stored.
+"""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.forms import BaseForm, BaseFormSet
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mimac.models import ChainCheck, TrailEvent
+from tests.test_permissions import MATRIX
+
+NASTY = [
+    "",
+    " ",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE mimac_chapter; --",
+    "1 OR 1=1",
+    "\x00",
+    "a\x00b",
+    "\u202etxt.exe",
+    "\r\n\t",
+    "../../etc/passwd",
+    '=HYPERLINK("http://evil.example")',
+    "-1",
+    "0",
+    "-0.001",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "99999999999999999999999999",
+    "١٢٣",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "25:61",
+    "😀" * 50,
+    "x" * 5000,
+]
+HOSTILE = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.dates().map(str),
+)
+# Not the app's data: logs of what happened, which a refused form may add to.
+LOGS = {TrailEvent, ChainCheck}
+# Forms that are not the page's own: the language switch and signing out, on every page.
+SHARED_FORMS = {"/i18n/setlang/", "/accounts/logout/"}
+ALLOWED_ANSWERS = {200, 302, 400, 403, 404, 405, 429}
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and the names of their fields."""
+
+    def __init__(self, page_path):
+        super().__init__()
+        self.page_path, self.forms, self.current = page_path, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "").lower() == "post":
+            self.current = {"action": attrs.get("action") or self.page_path, "fields": set()}
+            self.forms.append(self.current)
+        elif tag in {"input", "select", "textarea"} and self.current is not None and attrs.get("name"):
+            self.current["fields"].add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def _app_rows() -> dict:
+    models = [
+        m for label in ("mimac", "pickups", "recipients", "deliveries") for m in apps.get_app_config(label).get_models()
+    ]
+    return {model: model._base_manager.count() for model in models if model not in LOGS}
+
+
+def _refused(response) -> bool:
+    """Whether the page shows a bound form (or formset) with errors: the input was refused."""
+    for context in response.context or []:
+        for value in context.flatten().values():
+            if isinstance(value, BaseForm | BaseFormSet) and value.is_bound and not value.is_valid():
+                return True
+    return False
+
+
+PAGES = sorted(name for name, case in MATRIX.items() if case.method == "get" and case.answers.split()[-1] == "200")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_input_never_breaks_a_form_and_a_refused_form_stores_nothing(client, world, name):
+    path = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    client.force_login(world.admin)
+    page = client.get(path)
+    if not page["Content-Type"].startswith("text/html"):
+        pytest.skip(f"{name} is not a page")
+    parser = _Forms(path)
+    parser.feed(page.content.decode())
+    forms = [form for form in parser.forms if form["action"] not in SHARED_FORMS and form["fields"]]
+    if not forms:
+        pytest.skip(f"{name} has no form of its own")
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def post_hostile_values(data):
+        for form in forms:
+            fields = sorted(form["fields"] - {"csrfmiddlewaretoken"})
+            values = {field: data.draw(HOSTILE, label=field) for field in fields}
+            before = _app_rows()
+            response = client.post(form["action"], values)
+            assert response.status_code in ALLOWED_ANSWERS, (form["action"], values)
+            if _refused(response):
+                assert _app_rows() == before, (form["action"], values)
+
+    post_hostile_values()

@@ -53,7 +53,16 @@ def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
         raise ImportRefused(
             _("This file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' and try again.")
         ) from None
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_rows(csv.DictReader(io.StringIO(text)), chapter)
+    except csv.Error as error:
+        raise ImportRefused(
+            _("This file cannot be read as CSV (%(error)s). Save it again as 'CSV UTF-8' and try again.")
+            % {"error": error}
+        ) from None
+
+
+def _parse_rows(reader: csv.DictReader, chapter: Chapter) -> tuple[list[dict], list[str]]:
     columns = set(reader.fieldnames or [])
     missing, unknown = REQUIRED_COLUMNS - columns, columns - set(HOUSEHOLD_FIELDS)
     if missing or unknown:

@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	    command -v "$$candidate"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrations-check install clean bench-faces
+.PHONY: run test lint format migrations-check install clean bench-faces bench-load
 
 run: export DEBUG = 1
 run: $(STAMP)
@@ -52,3 +52,7 @@ clean:
 PHOTOS ?= ../shared/photos-dev
 bench-faces: $(STAMP)
 	$(PY) bench/faces.py $(PHOTOS)
+
+# Needs the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mimac_bench).
+bench-load: $(STAMP)
+	$(PY) bench/load.py

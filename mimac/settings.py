@@ -224,6 +224,10 @@ FILE_UPLOAD_HANDLERS = ["mimac.photos.MemoryOnlyUploadHandler"]
 
 # Personal data of households paused or ended this long ago is erased by purge_households.
 HOUSEHOLD_RETENTION_MONTHS = env_int("HOUSEHOLD_RETENTION_MONTHS", 12, minimum=1)
+# Backups (manage.py backup): encrypted to this age public key, whose private key is kept offline.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30, minimum=1)
 # The security trail and sign-in failure records: purged with the households, by purge_households.
 TRAIL_RETENTION_MONTHS = env_int("TRAIL_RETENTION_MONTHS", 12, minimum=1)
 

@@ -39,6 +39,12 @@ def _scope(form: AuditForm) -> dict:
     return {"chapter": data["chapter"], "hubs": form.hubs_in_scope(), "period": Period(data["start"], data["end"])}
 
 
+def _stock_and_routes(chapter, hubs, period) -> tuple[list, list]:
+    """Each hub's reconciliation, and the routes' balances."""
+    reconciliations = [audit.reconcile(hub, period) for hub in hubs]
+    return reconciliations, audit.route_balances(hubs, period, chapter.audit_tolerance_percent)
+
+
 def rows_url(form: AuditForm, what: str, **params) -> str:
     """The drill-down page of one figure: the audit's choices, and what to list."""
     data = form.cleaned_data
@@ -70,8 +76,7 @@ def audit_home(request):
         return render(request, "deliveries/audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
-    reconciliations = [audit.reconcile(hub, period) for hub in hubs]
-    balances = audit.route_balances(hubs, period, chapter.audit_tolerance_percent)
+    reconciliations, balances = _stock_and_routes(**scope)
     table = request.GET.get("csv")
     if table in CSV_TABLES:
         return _csv(request.user, table, chapter, period, reconciliations, balances, hubs)
@@ -262,10 +267,11 @@ def audit_sheet(request):
         return render(request, "deliveries/audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
+    reconciliations, balances = _stock_and_routes(**scope)
     context = {
         **scope,
-        "reconciliations": [audit.reconcile(hub, period) for hub in hubs],
-        "balances": [b for b in audit.route_balances(hubs, period, chapter.audit_tolerance_percent) if b.flagged],
+        "reconciliations": reconciliations,
+        "balances": [balance for balance in balances if balance.flagged],
         "flags": _flags(form, **scope),
         "served": audit.served(chapter, hubs, period),
         "head": LedgerHead.objects.filter(chapter=chapter).first(),

@@ -51,8 +51,11 @@ def dump() -> bytes:
         return result.stdout
     connection.ensure_connection()
     copy = sqlite3.connect(":memory:")
-    connection.connection.backup(copy)  # SQLite's online backup: consistent while the app writes
-    return copy.serialize()
+    try:
+        connection.connection.backup(copy)  # SQLite's online backup: consistent while the app writes
+        return copy.serialize()
+    finally:
+        copy.close()
 
 
 def encrypt(data: bytes, public_key: str) -> bytes:

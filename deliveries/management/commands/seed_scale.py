@@ -1,0 +1,312 @@
+import datetime
+import random
+import time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from deliveries.models import (
+    DeliveryLine,
+    Handout,
+    HandoutLine,
+    Route,
+    RouteLoad,
+    Spoilage,
+    StockCount,
+    StockCountLine,
+    Stop,
+)
+from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
+from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
+from pickups.services import plan_schedule
+from recipients.models import Household
+
+BATCH = 5000
+STOPS_PER_ROUTE = 20
+PASSWORD = "a-long-scale-password"  # noqa: S105 (throwaway accounts of a benchmark database)
+
+
+class Command(BaseCommand):
+    help = (
+        "Build chapters the size of a whole coalition's year, for benchmarks: households, suppliers with "
+        "schedules, a year of pickups with lines, routes with stops and deliveries, handouts, spoilage and weekly "
+        "counts. Every ledger row is appended in batches through the same chain as the app's; run verify_ledger "
+        "afterwards. For a benchmark database only (--force unless DEBUG)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument("--suppliers", type=int, default=150)
+        parser.add_argument("--weeks", type=int, default=52)
+        parser.add_argument("--chapters", type=int, default=1)
+        parser.add_argument("--force", action="store_true", help="Run although DEBUG is off.")
+
+    def handle(self, *args, households, suppliers, weeks, chapters, force, **options):
+        from django.conf import settings
+
+        if not (settings.DEBUG or force):
+            raise CommandError("DEBUG is off, so this may be a real database. Re-run with --force if it is not.")
+        started = time.monotonic()
+        random.seed(2026)
+        for number in range(1, chapters + 1):
+            Scale(self, number, households, suppliers, weeks).build()
+        self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
+
+
+class Scale:
+    """One chapter's year, built in bulk."""
+
+    def __init__(self, command, number, households, suppliers, weeks):
+        self.say = command.stdout.write
+        self.number, self.households, self.suppliers, self.weeks = number, households, suppliers, weeks
+        self.categories = list(Category.objects.filter(active=True))
+        self.produce = Category.objects.get(name="Produce")
+
+    def build(self):
+        with transaction.atomic():
+            self.chapter = Chapter.objects.create(name=f"Scale City {self.number}", code=f"SC{self.number:02d}")
+            self.today = self.chapter.today()
+            self.first = self.today - datetime.timedelta(weeks=self.weeks)
+            self.hubs = [
+                Hub.objects.create(chapter=self.chapter, name=f"Hub {n}", address=f"{n} Main St") for n in range(3)
+            ]
+            self._people()
+            self._households()
+        self._pickups()
+        self._routes()
+        self._hub_desks()
+
+    def _step(self, what, count):
+        self.say(f"{self.chapter.code}: {count:,} {what}")
+
+    def _people(self):
+        password, long_ago = make_password(PASSWORD), self.first - datetime.timedelta(days=200)
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(
+                username=f"{self.chapter.code.lower()}-{n:03d}", first_name=f"Member {n}", password=password
+            )
+            for n in range(43)
+        )
+        roles = [Role.COORDINATOR] * 2 + [Role.AUDITOR] + [Role.VOLUNTEER] * 40
+        Membership.objects.bulk_create(
+            Membership(
+                user=user,
+                chapter=self.chapter,
+                role=role,
+                trust=Trust.TRUSTED,
+                joined_on=long_ago,
+                trusted_since=long_ago,
+            )
+            for user, role in zip(users, roles, strict=True)
+        )
+        self.coordinator, self.volunteers = users[0], users[3:]
+        self._step("members", len(users))
+
+    def _households(self):
+        self.household_list = Household.objects.bulk_create(
+            Household(
+                chapter=self.chapter,
+                number=n + 1,
+                name=f"Household {n}",
+                address=f"{n} Oak St",
+                size=1 + n % 6,
+                contact="phone",
+                consent_on=self.first,
+                consent_recorded_by=self.coordinator,
+                mode=Household.Mode.WALK_IN if n % 4 == 0 else Household.Mode.DELIVERY,
+                hub=self.hubs[n % 3] if n % 4 == 0 else None,
+            )
+            for n in range(self.households)
+        )
+        self._step("households", len(self.household_list))
+
+    def _pickups(self):
+        days = ["MO", "TU", "WE", "TH", "FR", "SA"]
+        for n in range(self.suppliers):
+            supplier = Supplier.objects.create(chapter=self.chapter, name=f"Supplier {n}")
+            supplier.categories.set(random.sample(self.categories, 3))
+            schedule = PickupSchedule.objects.create(
+                supplier=supplier,
+                hub=self.hubs[n % 3],
+                rrule=f"FREQ=WEEKLY;BYDAY={days[n % 6]},{days[(n + 3) % 6]}",
+                starts_on=self.first,
+                window_start=datetime.time(8 + n % 8),
+                window_end=datetime.time(9 + n % 8),
+            )
+            plan_schedule(schedule=schedule, today=self.first, horizon_weeks=self.weeks + 2)
+        past = list(
+            Pickup.objects.filter(supplier__chapter=self.chapter, date__lt=self.today).select_related("supplier")
+        )
+        for index, pickup in enumerate(past):
+            if index % 20 == 0:
+                pickup.status, pickup.missed_reason = Pickup.Status.MISSED, Pickup.MissedReason.NO_VOLUNTEER
+            else:
+                pickup.status, pickup.arrived_at = Pickup.Status.DONE, pickup.window_starts_at
+            pickup.recorded_by, pickup.recorded_at = self.volunteers[index % 40], pickup.window_ends_at
+        fields = ["status", "missed_reason", "arrived_at", "recorded_by", "recorded_at"]
+        Pickup.objects.bulk_update(past, fields, batch_size=1000)
+        done = [pickup for pickup in past if pickup.status == Pickup.Status.DONE]
+        lines = (
+            PickupLine(
+                pickup=pickup,
+                category=category,
+                quantity=Decimal(5 + (pickup.pk * 7 + i) % 40),
+                recorded_by=pickup.recorded_by,
+                recorded_at=pickup.recorded_at,
+            )
+            for pickup in done
+            for i, category in enumerate(random.sample(self.categories, 4))
+        )
+        self._step("pickups", len(past))
+        self._step("pickup lines", self._append(PickupLine, lines))
+
+    def _routes(self):
+        delivery = [h for h in self.household_list if h.mode == Household.Mode.DELIVERY]
+        routes, day = [], self.first
+        while day < self.today:
+            if day.weekday() < 5:
+                for n in range(19):
+                    routes.append(
+                        Route(
+                            chapter=self.chapter,
+                            hub=self.hubs[n % 3],
+                            date=day,
+                            name=f"Route {n}",
+                            driver=self.volunteers[n],
+                            status=Route.Status.DONE,
+                        )
+                    )
+            day += datetime.timedelta(days=1)
+        routes = Route.objects.bulk_create(routes, batch_size=BATCH)
+        stops = []
+        for index, route in enumerate(routes):
+            start = (index * STOPS_PER_ROUTE) % max(len(delivery) - STOPS_PER_ROUTE, 1)
+            for sequence, household in enumerate(delivery[start : start + STOPS_PER_ROUTE], 1):
+                outcome = Stop.Outcome.NOT_HOME if (index + sequence) % 12 == 0 else Stop.Outcome.DELIVERED
+                stops.append(
+                    Stop(
+                        route=route,
+                        household=household,
+                        sequence=sequence,
+                        outcome=outcome,
+                        recorded_by=route.driver,
+                        recorded_at=self._at(route.date),
+                    )
+                )
+        stops = Stop.objects.bulk_create(stops, batch_size=BATCH)
+        self._step("routes", len(routes))
+        self._step("stops", len(stops))
+        by_route = {route.pk: route for route in routes}
+        delivered = (
+            DeliveryLine(
+                stop=stop,
+                category=self.produce,
+                quantity=Decimal(3),
+                recorded_by=by_route[stop.route_id].driver,
+                recorded_at=stop.recorded_at,
+            )
+            for stop in stops
+            if stop.outcome == Stop.Outcome.DELIVERED
+        )
+        self._step("delivered lines", self._append(DeliveryLine, delivered))
+        loads = (
+            RouteLoad(
+                route=route,
+                direction=direction,
+                category=self.produce,
+                quantity=quantity,
+                countersigned_by=self.coordinator if direction == "out" else None,
+                recorded_by=route.driver,
+                recorded_at=self._at(route.date),
+            )
+            for route in routes
+            for direction, quantity in (("out", Decimal(STOPS_PER_ROUTE * 3)), ("back", Decimal(6)))
+        )
+        self._step("route loads", self._append(RouteLoad, loads))
+
+    def _hub_desks(self):
+        walk_ins = [h for h in self.household_list if h.mode == Household.Mode.WALK_IN]
+        handouts, day = [], self.first
+        while day < self.today:
+            if day.weekday() in (1, 3):
+                for n in range(20):
+                    household = walk_ins[(day.toordinal() + n) % len(walk_ins)] if n % 5 else None
+                    handouts.append(
+                        Handout(
+                            hub=self.hubs[n % 3],
+                            date=day,
+                            household=household,
+                            people=1 + n % 3,
+                            recorded_by=self.volunteers[n],
+                            recorded_at=self._at(day),
+                        )
+                    )
+            day += datetime.timedelta(days=1)
+        handouts = self._append_all(Handout, handouts)
+        lines = (
+            HandoutLine(
+                handout=handout,
+                category=category,
+                quantity=Decimal(2),
+                recorded_by=handout.recorded_by,
+                recorded_at=handout.recorded_at,
+            )
+            for handout in handouts
+            for category in {self.produce, self.categories[handout.pk % len(self.categories)]}
+        )
+        self._step("handouts", len(handouts))
+        self._step("handout lines", self._append(HandoutLine, lines))
+        counts, spoiled = [], []
+        for week in range(self.weeks):
+            friday = self.first + datetime.timedelta(weeks=week, days=(4 - self.first.weekday()) % 7)
+            for hub in self.hubs:
+                counts.append(
+                    StockCount(
+                        hub=hub,
+                        date=friday,
+                        counted_by=self.coordinator,
+                        recorded_by=self.coordinator,
+                        recorded_at=self._at(friday),
+                    )
+                )
+                spoiled.append(
+                    Spoilage(
+                        hub=hub,
+                        date=friday,
+                        category=self.produce,
+                        quantity=Decimal(4),
+                        reason="mould",
+                        recorded_by=self.coordinator,
+                        recorded_at=self._at(friday),
+                    )
+                )
+        counts = self._append_all(StockCount, counts)
+        count_lines = (
+            StockCountLine(
+                stock_count=count,
+                category=category,
+                quantity=Decimal(50),
+                recorded_by=count.recorded_by,
+                recorded_at=count.recorded_at,
+            )
+            for count in counts
+            for category in self.categories[:10]
+        )
+        self._step("stock count lines", self._append(StockCountLine, count_lines))
+        self._step("spoilage rows", self._append(Spoilage, spoiled))
+
+    def _at(self, day) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
+
+    def _append(self, model, rows) -> int:
+        """Append ledger rows in batches, each batch one transaction through the ledger's chain."""
+        return len(self._append_all(model, rows))
+
+    def _append_all(self, model, rows) -> list:
+        rows, written = list(rows), []
+        for start in range(0, len(rows), BATCH):
+            written += model.objects.bulk_create(rows[start : start + BATCH])
+        return written

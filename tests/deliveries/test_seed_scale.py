@@ -1,0 +1,23 @@
+import io
+
+from django.core.management import call_command
+
+from deliveries.models import DeliveryLine, Handout, Route, StockCount
+from mimac import ledger
+from mimac.models import Chapter
+from pickups.models import Pickup, PickupLine
+from recipients.models import Household
+
+
+def test_seed_scale_builds_a_year_whose_ledger_chain_holds(db):
+    out = io.StringIO()
+    call_command("seed_scale", "--force", households=60, suppliers=4, weeks=3, chapters=2, stdout=out)
+    assert "Done in" in out.getvalue()
+    for chapter in Chapter.objects.filter(code__startswith="SC"):
+        assert Household.objects.filter(chapter=chapter).count() == 60
+        assert Pickup.objects.filter(supplier__chapter=chapter, status="done").exists()
+        for model in (PickupLine, DeliveryLine, Handout, StockCount):
+            assert model.objects.filter(chapter=chapter).exists(), model
+        assert Route.objects.filter(chapter=chapter).count() > 0
+        verdict = ledger.verify(chapter)
+        assert verdict.ok, verdict.problem

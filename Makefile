@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	    command -v "$$candidate"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrations-check install clean bench-faces bench-load
+.PHONY: run test lint format migrations-check install clean bench-faces bench-load bench
 
 run: export DEBUG = 1
 run: $(STAMP)
@@ -56,3 +56,7 @@ bench-faces: $(STAMP)
 # Needs the PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mimac_bench).
 bench-load: $(STAMP)
 	$(PY) bench/load.py
+
+# Needs the PostgreSQL server; builds the seed_scale database first if it is missing.
+bench: $(STAMP)
+	$(PY) bench/pages.py

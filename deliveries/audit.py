@@ -14,8 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from deliveries.models import (
@@ -302,23 +302,18 @@ def _to_ended_households(stops: QuerySet, hubs, period: Period) -> list:
 def _spoilage_beyond_share(chapter, hubs, period: Period) -> QuerySet:
     """Spoilage rows of every hub and category that threw away more than the share it received."""
     spoiled, received = (FLOWS[flow].rows(hubs, *_span(period)) for flow in ("spoiled", "received"))
-    same = {"category": OuterRef("category")}
-    spoiled_there = spoiled.filter(hub=OuterRef("hub"), **same)
-    received_there = received.filter(pickup__hub=OuterRef("hub"), **same)
-    return (
-        spoiled.annotate(
-            spoiled_total=_sum_of(spoiled_there, "hub"),
-            allowed=Coalesce(_sum_of(received_there, "category"), ZERO) * chapter.spoilage_flag_percent / HUNDRED,
-        )
-        .filter(spoiled_total__gt=F("allowed"))
-        .select_related("hub", "category")
-    )
+    received_there = _totals_by(received, "pickup__hub")
+    beyond = Q(pk=None)  # one query whether or not anything is beyond
+    for (hub, category), total in _totals_by(spoiled, "hub").items():
+        if total > received_there.get((hub, category), ZERO) * chapter.spoilage_flag_percent / HUNDRED:
+            beyond |= Q(hub=hub, category=category)
+    return spoiled.filter(beyond).select_related("hub", "category")
 
 
-def _sum_of(rows: QuerySet, group: str) -> Subquery:
-    """The sum of the rows' quantities, as a subquery (the rows all share `group`)."""
-    total = rows.order_by().values(group).annotate(total=Sum("quantity")).values("total")
-    return Subquery(total, output_field=DecimalField(max_digits=12, decimal_places=2))
+def _totals_by(rows: QuerySet, hub: str) -> dict[tuple[int, int], Decimal]:
+    """Per hub and category: the sum of the rows' quantities."""
+    totals = rows.order_by().values(hub, "category").annotate(total=Sum("quantity"))
+    return {(row[hub], row["category"]): row["total"] for row in totals}
 
 
 def _large_corrections(chapter, hubs, period: Period) -> list:

@@ -1,0 +1,174 @@
+"""Time the pages people open most, against a coalition-sized year on PostgreSQL.
+
+    python bench/pages.py [--requests 30] [--json bench/results/pages.json]      (or: make bench)
+
+Uses BENCH_PAGES_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale); when it holds no
+seed_scale chapter, it migrates it and runs seed_scale first. Each page is requested in-process through the
+whole Django stack (middleware, sessions, templates) and timed on the server side: median and p95 over the
+requests, the SQL queries one request makes, and the ratio of its median to a bare "hello" template view timed
+in the same run (the floor). Prints the database, row counts and git commit, and writes the same as JSON.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mimac_scale"
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mimac.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="mimac-bench-static-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+
+HELLO = engines["django"].from_string("<!DOCTYPE html><title>hello</title><p>Hello, {{ name }}.</p>")
+
+
+def hello(request):
+    return HttpResponse(HELLO.render({"name": request.user.get_username()}, request))
+
+
+urlpatterns = [path("bench-hello/", hello), path("", include("mimac.urls"))]
+
+
+def prepare():
+    """The scale chapter, and today's routes the pages need (seed_scale makes only past ones)."""
+    from deliveries.models import Route, Stop
+    from mimac.models import Chapter
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    if not Chapter.objects.filter(code="SC01").exists():
+        call_command("seed_scale", "--force")
+    chapter = Chapter.objects.get(code="SC01")
+    coordinator = chapter.memberships.filter(role="coordinator").first().user
+    volunteer = chapter.memberships.filter(role="volunteer").first().user
+    today = chapter.today()
+    route, created = Route.objects.get_or_create(
+        chapter=chapter, date=today, name="Bench route", defaults={"hub": chapter.hubs.first(), "driver": volunteer,
+                                                                   "status": Route.Status.PUBLISHED},
+    )  # fmt: skip
+    if created:
+        households = chapter.households.filter(mode="delivery")[:25]
+        Stop.objects.bulk_create(Stop(route=route, household=h, sequence=n) for n, h in enumerate(households, 1))
+    supplier = chapter.suppliers.order_by("pk").first()
+    return chapter, coordinator, volunteer, route, supplier
+
+
+def pages(chapter, route, supplier, today):
+    year = {"chapter": chapter.code, "start": today - datetime.timedelta(days=364), "end": today}
+    hub = chapter.hubs.first()
+    return [
+        ("volunteer's route", "volunteer", reverse("deliveries:my_routes"), None),
+        ("week of pickups", "coordinator", reverse("pickups:week") + f"?hub={hub.pk}", None),
+        ("supplier list", "coordinator", reverse("pickups:supplier_list"), None),
+        ("supplier detail", "coordinator", reverse("pickups:supplier_detail", args=[supplier.pk]), None),
+        ("household list", "coordinator", reverse("recipients:household_list"), None),
+        ("household search", "coordinator", reverse("recipients:household_list"), {"q": "Household 1", "status": ""}),
+        ("route builder", "coordinator", reverse("deliveries:route_detail", args=[route.pk]), None),
+        ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
+        ("hub desk", "volunteer", reverse("deliveries:hub_desk", args=[hub.pk]), None),
+        ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + _query(year), None),
+    ]
+
+
+def _query(params):
+    from django.utils.http import urlencode
+
+    return urlencode(params)
+
+
+def measure(client, url, data, requests) -> dict:
+    def once():
+        started = time.perf_counter()
+        response = client.post(url, data) if data is not None else client.get(url)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return elapsed
+
+    for _ in range(3):
+        once()
+    with CaptureQueriesContext(connection) as captured:
+        once()
+    times = [once() for _ in range(requests)]
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(statistics.quantiles(times, n=20)[-1] * 1000, 1),
+        "queries": len(captured),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "pages.json")
+    options = parser.parse_args()
+    chapter, coordinator, volunteer, route, supplier = prepare()
+    clients = {"coordinator": Client(), "volunteer": Client()}
+    clients["coordinator"].force_login(coordinator)
+    clients["volunteer"].force_login(volunteer)
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        results = {"floor (hello)": measure(clients["volunteer"], "/bench-hello/", None, options.requests)}
+        for name, who, url, data in pages(chapter, route, supplier, chapter.today()):
+            print(f"timing {name}…", file=sys.stderr, flush=True)
+            results[name] = measure(clients[who], url, data, options.requests)
+    floor = results["floor (hello)"]["median_ms"]
+    for figures in results.values():
+        figures["x_floor"] = round(figures["median_ms"] / floor, 1)
+    report = {
+        "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}",
+        "commit": _commit(),
+        "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "rows": _rows(),
+        "pages": results,
+    }
+    print(f"Database {report['database']}, commit {report['commit']}, {os.cpu_count()} cores")
+    print("Rows: " + ", ".join(f"{name} {count:,}" for name, count in report["rows"].items()))
+    print(f"{'page':24} {'median ms':>9} {'p95 ms':>7} {'queries':>7} {'x floor':>7}")
+    for name, figures in results.items():
+        print(f"{name:24} {figures['median_ms']:9.1f} {figures['p95_ms']:7.1f} {figures['queries']:7} "
+              f"{figures['x_floor']:7.1f}")  # fmt: skip
+    options.json.parent.mkdir(parents=True, exist_ok=True)
+    options.json.write_text(json.dumps(report, indent=2, default=str))
+    print(f"Written to {options.json}")
+
+
+def _commit() -> str:
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    return subprocess.run(git, capture_output=True, text=True, cwd=ROOT, check=False).stdout.strip()
+
+
+def _rows() -> dict:
+    from deliveries.models import DeliveryLine, Route, Stop
+    from pickups.models import Pickup, PickupLine
+    from recipients.models import Household
+
+    models = {"households": Household, "pickups": Pickup, "pickup lines": PickupLine, "routes": Route,
+              "stops": Stop, "delivered lines": DeliveryLine}  # fmt: skip
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+if __name__ == "__main__":
+    main()

@@ -39,7 +39,7 @@ from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 
 HELLO = engines["django"].from_string("<!DOCTYPE html><title>hello</title><p>Hello, {{ name }}.</p>")
@@ -110,13 +110,14 @@ def measure(client, url, data, requests) -> dict:
 
     for _ in range(3):
         once()
-    with CaptureQueriesContext(connection) as captured:
+    queries = []
+    with connection.execute_wrapper(lambda execute, *args: queries.append(1) or execute(*args)):
         once()
     times = [once() for _ in range(requests)]
     return {
         "median_ms": round(statistics.median(times) * 1000, 1),
         "p95_ms": round(statistics.quantiles(times, n=20)[-1] * 1000, 1),
-        "queries": len(captured),
+        "queries": len(queries),
     }
 
 

@@ -47,10 +47,6 @@ class Period:
     start: datetime.date
     end: datetime.date
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
 
 @dataclass(frozen=True)
 class Source:

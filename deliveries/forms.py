@@ -218,7 +218,7 @@ class HandoutForm(CategoryQuantitiesMixin, forms.Form):
 
     def __init__(self, *args, hub, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.hub = hub
+        self.hub, self.ended_household = hub, None  # set when the input is held back for a warning
         self.fields["date"].initial = hub.chapter.today()
         self.fields["household_code"].widget.attrs.update(autofocus=True, list="household-codes", autocomplete="off")
         self.categories = categories

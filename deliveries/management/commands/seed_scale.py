@@ -161,7 +161,7 @@ class Scale:
             for i, category in enumerate(random.sample(self.categories, 4))
         )
         self._step("pickups", len(past))
-        self._step("pickup lines", self._append(PickupLine, lines))
+        self._step("pickup lines", len(self._append(PickupLine, lines)))
 
     def _routes(self):
         delivery = [h for h in self.household_list if h.mode == Household.Mode.DELIVERY]
@@ -211,7 +211,7 @@ class Scale:
             for stop in stops
             if stop.outcome == Stop.Outcome.DELIVERED
         )
-        self._step("delivered lines", self._append(DeliveryLine, delivered))
+        self._step("delivered lines", len(self._append(DeliveryLine, delivered)))
         loads = (
             RouteLoad(
                 route=route,
@@ -225,7 +225,7 @@ class Scale:
             for route in routes
             for direction, quantity in (("out", Decimal(STOPS_PER_ROUTE * 3)), ("back", Decimal(6)))
         )
-        self._step("route loads", self._append(RouteLoad, loads))
+        self._step("route loads", len(self._append(RouteLoad, loads)))
 
     def _hub_desks(self):
         walk_ins = [h for h in self.household_list if h.mode == Household.Mode.WALK_IN]
@@ -245,7 +245,7 @@ class Scale:
                         )
                     )
             day += datetime.timedelta(days=1)
-        handouts = self._append_all(Handout, handouts)
+        handouts = self._append(Handout, handouts)
         lines = (
             HandoutLine(
                 handout=handout,
@@ -258,7 +258,7 @@ class Scale:
             for category in {self.produce, self.categories[handout.pk % len(self.categories)]}
         )
         self._step("handouts", len(handouts))
-        self._step("handout lines", self._append(HandoutLine, lines))
+        self._step("handout lines", len(self._append(HandoutLine, lines)))
         counts, spoiled = [], []
         for week in range(self.weeks):
             friday = self.first + datetime.timedelta(weeks=week, days=(4 - self.first.weekday()) % 7)
@@ -283,7 +283,7 @@ class Scale:
                         recorded_at=self._at(friday),
                     )
                 )
-        counts = self._append_all(StockCount, counts)
+        counts = self._append(StockCount, counts)
         count_lines = (
             StockCountLine(
                 stock_count=count,
@@ -295,17 +295,14 @@ class Scale:
             for count in counts
             for category in self.categories[:10]
         )
-        self._step("stock count lines", self._append(StockCountLine, count_lines))
-        self._step("spoilage rows", self._append(Spoilage, spoiled))
+        self._step("stock count lines", len(self._append(StockCountLine, count_lines)))
+        self._step("spoilage rows", len(self._append(Spoilage, spoiled)))
 
     def _at(self, day) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
 
-    def _append(self, model, rows) -> int:
+    def _append(self, model, rows) -> list:
         """Append ledger rows in batches, each batch one transaction through the ledger's chain."""
-        return len(self._append_all(model, rows))
-
-    def _append_all(self, model, rows) -> list:
         rows, written = list(rows), []
         for start in range(0, len(rows), BATCH):
             written += model.objects.bulk_create(rows[start : start + BATCH])

@@ -124,6 +124,7 @@ def measure(client, url, data, requests) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--only", help="time only the pages whose name contains this")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "pages.json")
     options = parser.parse_args()
     chapter, coordinator, volunteer, route, supplier = prepare()
@@ -133,6 +134,8 @@ def main():
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         results = {"floor (hello)": measure(clients["volunteer"], "/bench-hello/", None, options.requests)}
         for name, who, url, data in pages(chapter, route, supplier, chapter.today()):
+            if options.only and options.only not in name:
+                continue
             print(f"timing {name}…", file=sys.stderr, flush=True)
             results[name] = measure(clients[who], url, data, options.requests)
     floor = results["floor (hello)"]["median_ms"]

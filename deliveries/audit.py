@@ -13,9 +13,10 @@ closing count.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from deliveries.models import (
@@ -62,11 +63,6 @@ class Source:
         return self.model.objects.newest().filter(
             self.only, **{f"{self.hub}__in": hubs, f"{self.date}__gte": first, f"{self.date}__lte": last}
         )
-
-    def totals(self, hubs, first, last) -> dict[int, Decimal]:
-        """Per category: the sum of the newest rows."""
-        rows = self.rows(hubs, first, last).order_by().values("category").annotate(total=Sum("quantity"))
-        return {row["category"]: row["total"] for row in rows}
 
 
 FLOWS = {
@@ -135,66 +131,18 @@ class HubReconciliation:
         return [line for line in self.lines if line.flagged]
 
 
-def _counts(hub: Hub, period: Period) -> tuple[StockCount | None, StockCount | None]:
-    """The last count before the period (else the period's first), and the period's last."""
-    counts = StockCount.objects.filter(hub=hub).select_related("counted_by").order_by("-date", "-recorded_at")
-    in_period = counts.filter(date__range=_span(period))
-    before, first, last = (
-        counts.filter(date__lt=period.start).first(),
-        in_period.order_by("date", "recorded_at").first(),
-        in_period.first(),
-    )
-    opening = before or first
-    return opening, (last if last != opening else None)
-
-
-def reconcile(hub: Hub, period: Period) -> HubReconciliation:
-    """The hub's stock between its opening and closing counts, per category."""
-    opening, closing = _counts(hub, period)
-    first = opening.date + datetime.timedelta(days=1) if opening else period.start
-    last = closing.date if closing else period.end
-    counted = _count_lines(opening, closing)
-    flows = {name: source.totals([hub], first, last) for name, source in FLOWS.items()}
-    present = set().union(*flows.values(), *counted.values())
-    tolerance = hub.chapter.audit_tolerance_percent
-    lines = [
-        Line(
-            category=category,
-            opening=counted.get(opening.pk, {}).get(category.pk) if opening else None,
-            received=flows["received"].get(category.pk, ZERO),
-            delivered=flows["delivered"].get(category.pk, ZERO),
-            handed_out=flows["handed_out"].get(category.pk, ZERO),
-            spoiled=flows["spoiled"].get(category.pk, ZERO),
-            counted=counted.get(closing.pk, {}).get(category.pk) if closing else None,
-            tolerance=tolerance,
-        )
-        for category in Category.objects.all()
-        if category.pk in present
-    ]
-    return HubReconciliation(hub, first, last, opening, closing, lines)
-
-
-def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
-    """Per stock count and category: the counted quantity (newest rows)."""
-    which = Q(stock_count=None)  # one query whether or not there are counts
-    for count in counts:
-        which |= Q(stock_count=count)
-    rows = StockCountLine.objects.newest().filter(which).values("stock_count", "category", "quantity")
-    result: dict[int, dict[int, Decimal]] = {}
-    for row in rows:
-        result.setdefault(row["stock_count"], {})[row["category"]] = row["quantity"]
-    return result
-
-
 @dataclass
 class RouteBalance:
-    route: Route
-    volunteers: list
+    """What one route carried of a category against what it delivered; `with_routes` attaches the route."""
+
+    route_id: int
     category: Category
     loaded: Decimal
     returned: Decimal
     delivered: Decimal
     tolerance: Decimal
+    route: Route | None = None
+    volunteers: list = field(default_factory=list)
 
     @property
     def carried(self) -> Decimal:
@@ -209,38 +157,244 @@ class RouteBalance:
         return exceeds(self.unaccounted, self.carried, self.tolerance)
 
 
-def route_balances(hubs, period: Period, tolerance: Decimal) -> list[RouteBalance]:
-    """Per route with a recorded load-out, and category: loaded - returned against delivered."""
-    loaded = RouteLoad.objects.newest().filter(route__hub__in=hubs, route__date__range=_span(period))
-    loads = loaded.values("route", "category", "direction").annotate(total=Sum("quantity"))
-    moved = {(row["route"], row["category"], row["direction"]): row["total"] for row in loads}
-    routes = loaded.values("route")
-    delivered = DeliveryLine.objects.newest().filter(stop__route__in=routes)
-    given = {
-        (row["stop__route"], row["category"]): row["total"]
-        for row in delivered.values("stop__route", "category").annotate(total=Sum("quantity"))
-    }
-    by_pk = {route.pk: route for route in Route.objects.filter(pk__in=routes).select_related("driver", "hub")}
-    helpers = Route.helpers.through.objects.filter(route__in=routes).select_related("user")
-    volunteers = {pk: [route.driver] if route.driver else [] for pk, route in by_pk.items()}
-    for helper in helpers:
-        volunteers[helper.route_id].append(helper.user)
-    categories = Category.objects.in_bulk()
-    return [
-        RouteBalance(
-            by_pk[route],
-            volunteers[route],
-            categories[category],
-            moved.get((route, category, RouteLoad.Direction.OUT), ZERO),
-            moved.get((route, category, RouteLoad.Direction.BACK), ZERO),
-            given.get((route, category), ZERO),
-            tolerance,
-        )
-        for route, category in sorted({(route, category) for route, category, _direction in moved} | set(given))
-    ]
+def with_routes(balances: list[RouteBalance]) -> list[RouteBalance]:
+    """The balances with their routes and volunteers (the driver, then the helpers)."""
+    routes = Route.objects.filter(pk__in={balance.route_id for balance in balances})
+    by_pk = routes.select_related("driver").prefetch_related("helpers").in_bulk()
+    for balance in balances:
+        balance.route = by_pk[balance.route_id]
+        balance.volunteers = [balance.route.driver, *balance.route.helpers.all()] if balance.route.driver else []
+    return balances
 
 
-# Flags: each names the rows behind it (what `flag_rows` lists on its own page).
+@dataclass
+class Movements:
+    """What moved at some hubs between two days, as the database summed it: per flow, the newest rows'
+    total per (hub, day, category), and what each route delivered per category. A year is a few
+    thousand such totals, so every figure adds them up instead of reading the rows again."""
+
+    days: dict[str, dict[tuple[int, datetime.date, int], Decimal]]
+    by_route: dict[tuple[int, int], Decimal]
+
+    @classmethod
+    def between(cls, hubs, first: datetime.date, last: datetime.date) -> "Movements":
+        days = {flow: _day_totals(FLOWS[flow], hubs, first, last) for flow in ("received", "handed_out", "spoiled")}
+        routes = Route.objects.filter(hub__in=hubs, date__range=(first, last)).values_list("pk", "hub", "date")
+        route_days = {pk: (hub, day) for pk, hub, day in routes}
+        delivered = FLOWS["delivered"].rows(hubs, first, last).order_by().values_list("stop__route", "category")
+        by_route = {(route, category): total for route, category, total in delivered.annotate(Sum("quantity"))}
+        days["delivered"] = {}
+        for (route, category), total in by_route.items():
+            key = (*route_days[route], category)
+            days["delivered"][key] = days["delivered"].get(key, ZERO) + total
+        return cls(days, by_route)
+
+    def sum(self, flow: str, key, first: datetime.date, last: datetime.date, hub: int | None = None) -> dict:
+        """The flow's day totals between two days (inclusive), at one hub or all, added up per
+        `key(hub, day, category)`."""
+        sums: dict = {}
+        for (at, day, category), total in self.days[flow].items():
+            if first <= day <= last and hub in (None, at):
+                group = key(at, day, category)
+                sums[group] = sums.get(group, ZERO) + total
+        return sums
+
+
+def _day_totals(source: Source, hubs, first, last) -> dict[tuple[int, datetime.date, int], Decimal]:
+    rows = source.rows(hubs, first, last).order_by().values_list(source.hub, source.date, "category")
+    return {(hub, day, category): total for hub, day, category, total in rows.annotate(Sum("quantity"))}
+
+
+def _per_category(hub, day, category):
+    return category
+
+
+class Audit:
+    """A chapter's hubs over a period: every figure computed once, from a number of queries that does
+    not grow with the period or the rows."""
+
+    def __init__(self, chapter, hubs, period: Period):
+        self.chapter, self.hubs, self.period = chapter, list(hubs), period
+        self.tolerance = chapter.audit_tolerance_percent
+
+    @cached_property
+    def categories(self) -> dict[int, Category]:
+        return {category.pk: category for category in Category.objects.all()}
+
+    @cached_property
+    def counts(self) -> dict[int, tuple[StockCount | None, StockCount | None]]:
+        """Per hub: its opening count (the last before the period, else the period's first) and closing count
+        (the period's last, when it is another)."""
+        counts = StockCount.objects.filter(hub__in=self.hubs, date__lte=self.period.end).order_by("date", "recorded_at")
+        before, within = {}, {}
+        for count in counts.select_related("counted_by"):
+            if count.date < self.period.start:
+                before[count.hub_id] = count
+            else:
+                within.setdefault(count.hub_id, []).append(count)
+        pairs = {}
+        for hub in self.hubs:
+            in_period = within.get(hub.pk, [])
+            opening = before.get(hub.pk) or next(iter(in_period), None)
+            pairs[hub.pk] = (opening, in_period[-1] if in_period and in_period[-1] != opening else None)
+        return pairs
+
+    def _window(self, hub: Hub) -> tuple[datetime.date, datetime.date]:
+        """The days whose movements count between the hub's opening and closing counts."""
+        opening, closing = self.counts[hub.pk]
+        first = opening.date + datetime.timedelta(days=1) if opening else self.period.start
+        return first, closing.date if closing else self.period.end
+
+    @cached_property
+    def movements(self) -> Movements:
+        """From the earliest day a hub's reconciliation needs (its opening count may be older) to the period's end."""
+        first = min([self.period.start, *(self._window(hub)[0] for hub in self.hubs)])
+        return Movements.between(self.hubs, first, self.period.end)
+
+    def totals(self, flow: str, key=_per_category, hub: int | None = None) -> dict:
+        """A flow's totals in the period, per `key` (per category unless told)."""
+        return self.movements.sum(flow, key, self.period.start, self.period.end, hub)
+
+    @cached_property
+    def reconciliations(self) -> list[HubReconciliation]:
+        """Each hub's stock between its opening and closing counts, per category."""
+        counted = _count_lines(*(count for pair in self.counts.values() for count in pair))
+        return [self._reconcile(hub, counted) for hub in self.hubs]
+
+    def _reconcile(self, hub: Hub, counted: dict[int, dict[int, Decimal]]) -> HubReconciliation:
+        opening, closing = self.counts[hub.pk]
+        first, last = self._window(hub)
+        flows = {flow: self.movements.sum(flow, _per_category, first, last, hub.pk) for flow in FLOWS}
+        opened, closed = (counted.get(count.pk, {}) if count else {} for count in (opening, closing))
+        present = set().union(*flows.values(), opened, closed)
+        lines = [
+            Line(
+                category=category,
+                opening=opened.get(category.pk) if opening else None,
+                received=flows["received"].get(category.pk, ZERO),
+                delivered=flows["delivered"].get(category.pk, ZERO),
+                handed_out=flows["handed_out"].get(category.pk, ZERO),
+                spoiled=flows["spoiled"].get(category.pk, ZERO),
+                counted=closed.get(category.pk) if closing else None,
+                tolerance=self.tolerance,
+            )
+            for category in self.categories.values()
+            if category.pk in present
+        ]
+        return HubReconciliation(hub, first, last, opening, closing, lines)
+
+    @cached_property
+    def route_balances(self) -> list[RouteBalance]:
+        """Per route with a recorded load-out, and category: loaded - returned against delivered."""
+        loads = RouteLoad.objects.newest().filter(route__hub__in=self.hubs, route__date__range=_span(self.period))
+        per_direction = {
+            direction: Sum("quantity", filter=Q(direction=direction), default=ZERO) for direction in ("out", "back")
+        }
+        moved = loads.values_list("route", "category").annotate(**per_direction).order_by()
+        moved = {(route, category): (out, back) for route, category, out, back in moved}
+        routes = {route for route, _category in moved}
+        given = {key: total for key, total in self.movements.by_route.items() if key[0] in routes}
+        return [
+            RouteBalance(
+                route,
+                self.categories[category],
+                *moved.get((route, category), (ZERO, ZERO)),
+                given.get((route, category), ZERO),
+                self.tolerance,
+            )
+            for route, category in sorted(moved.keys() | given.keys())
+        ]
+
+    def flag_rows(self, kind: str):
+        """The rows behind a flag: a queryset, or for the flags computed per category, a list."""
+        if kind == "spoilage_share":
+            return self._spoilage_beyond_share()
+        if kind == "large_correction":
+            return self._large_corrections()
+        return _flag_rows(kind, self.chapter, self.hubs, self.period)
+
+    def _spoilage_beyond_share(self) -> QuerySet:
+        """Spoilage rows of every hub and category that threw away more than the share it received."""
+        per_hub = lambda hub, day, category: (hub, category)  # noqa: E731
+        received = self.totals("received", per_hub)
+        beyond = Q(pk=None)  # one query whether or not anything is beyond
+        for (hub, category), total in self.totals("spoiled", per_hub).items():
+            if total > received.get((hub, category), ZERO) * self.chapter.spoilage_flag_percent / HUNDRED:
+                beyond |= Q(hub=hub, category=category)
+        return FLOWS["spoiled"].rows(self.hubs, *_span(self.period)).filter(beyond).select_related("hub", "category")
+
+    def _large_corrections(self) -> list:
+        """Corrections whose change is beyond the tolerance of their category's total in the period."""
+        found = []
+        for flow, source in FLOWS.items():
+            totals = self.totals(flow)
+            corrections = source.rows(self.hubs, *_span(self.period)).filter(corrects__isnull=False)
+            for row in corrections.select_related("corrects", "category", "recorded_by"):
+                if exceeds(row.quantity - row.corrects.quantity, totals.get(row.category_id, ZERO), self.tolerance):
+                    found.append(row)
+        return found
+
+    def distributed_by_category(self) -> list[dict]:
+        """Per category: delivered on routes and handed out at hubs."""
+        delivered, handed = self.totals("delivered"), self.totals("handed_out")
+        return [
+            {
+                "category": category,
+                "delivered": delivered.get(pk, ZERO),
+                "handed_out": handed.get(pk, ZERO),
+                "total": delivered.get(pk, ZERO) + handed.get(pk, ZERO),
+            }
+            for pk, category in self.categories.items()
+            if pk in delivered.keys() | handed.keys()
+        ]
+
+    def _per_unit(self, hub, day, category) -> str:
+        return self.categories[category].unit
+
+    def waste_rates(self) -> list[dict]:
+        received, spoiled = self.totals("received", self._per_unit), self.totals("spoiled", self._per_unit)
+        return [
+            {
+                "unit": unit,
+                "received": received.get(unit, ZERO),
+                "spoiled": spoiled.get(unit, ZERO),
+                "rate": _percent(spoiled.get(unit, ZERO), received.get(unit)),
+            }
+            for unit in Unit.values
+            if received.get(unit) or spoiled.get(unit)
+        ]
+
+    def weekly(self) -> dict[str, list[dict]]:
+        """Per unit, per week (Mondays): received, distributed (delivered and handed out) and spoiled."""
+
+        def per_unit_and_week(hub, day, category):
+            return self.categories[category].unit, day - datetime.timedelta(days=day.weekday())
+
+        points: dict[tuple, dict] = {}
+        for series, flows in SERIES.items():
+            for flow in flows:
+                for (unit, week), total in self.totals(flow, per_unit_and_week).items():
+                    point = points.setdefault((unit, week), {"week": week, **dict.fromkeys(SERIES, ZERO)})
+                    point[series] += total
+        by_unit: dict[str, list[dict]] = {}
+        for (unit, _week), point in sorted(points.items()):
+            by_unit.setdefault(unit, []).append(point)
+        return by_unit
+
+
+def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
+    """Per stock count and category: the counted quantity (newest rows)."""
+    which = Q(stock_count=None)  # one query whether or not there are counts
+    for count in counts:
+        which |= Q(stock_count=count)
+    rows = StockCountLine.objects.newest().filter(which).values("stock_count", "category", "quantity")
+    result: dict[int, dict[int, Decimal]] = {}
+    for row in rows:
+        result.setdefault(row["stock_count"], {})[row["category"]] = row["quantity"]
+    return result
+
+
+# Flags: each names the rows behind it (what `Audit.flag_rows` lists on its own page).
 FLAGS = {
     "contradicted": "Household reports that contradict a stop marked delivered",
     "intake_differs": "Second counts that differ from the recorded pickup lines",
@@ -253,8 +407,8 @@ FLAGS = {
 }
 
 
-def flag_rows(kind: str, chapter, hubs, period: Period):
-    """The rows behind a flag: a queryset, or for the flags computed per category, a list."""
+def _flag_rows(kind: str, chapter, hubs, period: Period):
+    """The rows behind a flag that needs no totals (see `Audit.flag_rows` for every flag)."""
     if kind == "contradicted":
         reports = HouseholdReport.objects.newest().filter(household__chapter=chapter, date__range=_span(period))
         return reports_with_flags(reports).filter(contradicts=True).select_related("household__chapter")
@@ -264,17 +418,14 @@ def flag_rows(kind: str, chapter, hubs, period: Period):
     if kind == "intake_missing":
         return pickup_queries.unchecked_after_a_day(pickups, timezone.now())
     if kind == "pickup_without_lines":
-        return pickups.filter(status=Pickup.Status.DONE, lines__isnull=True).select_related("supplier", "hub")
+        lines = PickupLine.objects.filter(pickup=OuterRef("pk"))
+        return pickups.filter(~Exists(lines), status=Pickup.Status.DONE).select_related("supplier", "hub")
     stops = Stop.objects.filter(route__hub__in=hubs, route__date__range=_span(period), outcome=Stop.Outcome.DELIVERED)
     if kind == "ended_household":
         return _to_ended_households(stops, hubs, period)
     if kind == "delivered_nothing":
-        given = DeliveryLine.objects.newest().filter(quantity__gt=0).values("stop")
-        return stops.exclude(pk__in=given).select_related("route", "household__chapter")
-    if kind == "spoilage_share":
-        return _spoilage_beyond_share(chapter, hubs, period)
-    if kind == "large_correction":
-        return _large_corrections(chapter, hubs, period)
+        given = DeliveryLine.objects.newest().filter(stop=OuterRef("pk"), quantity__gt=0)
+        return stops.filter(~Exists(given)).select_related("route", "household__chapter")
     raise KeyError(kind)
 
 
@@ -293,37 +444,6 @@ def _to_ended_households(stops: QuerySet, hubs, period: Period) -> list:
     delivered = stops.filter(_ended_by("route__date")).select_related("route", "household__chapter")
     handouts = Handout.objects.filter(_ended_by("date"), hub__in=hubs, date__range=_span(period))
     return [*delivered, *handouts.select_related("hub", "household__chapter")]
-
-
-def _spoilage_beyond_share(chapter, hubs, period: Period) -> QuerySet:
-    """Spoilage rows of every hub and category that threw away more than the share it received."""
-    spoiled, received = (FLOWS[flow].rows(hubs, *_span(period)) for flow in ("spoiled", "received"))
-    received_there = _totals_by(received, "pickup__hub")
-    beyond = Q(pk=None)  # one query whether or not anything is beyond
-    for (hub, category), total in _totals_by(spoiled, "hub").items():
-        if total > received_there.get((hub, category), ZERO) * chapter.spoilage_flag_percent / HUNDRED:
-            beyond |= Q(hub=hub, category=category)
-    return spoiled.filter(beyond).select_related("hub", "category")
-
-
-def _totals_by(rows: QuerySet, hub: str) -> dict[tuple[int, int], Decimal]:
-    """Per hub and category: the sum of the rows' quantities."""
-    totals = rows.order_by().values(hub, "category").annotate(total=Sum("quantity"))
-    return {(row[hub], row["category"]): row["total"] for row in totals}
-
-
-def _large_corrections(chapter, hubs, period: Period) -> list:
-    """Corrections whose change is beyond the tolerance of their category's total in the period."""
-    tolerance = chapter.audit_tolerance_percent
-    found = []
-    for source in FLOWS.values():
-        totals = source.totals(hubs, *_span(period))
-        corrections = source.rows(hubs, *_span(period)).filter(corrects__isnull=False)
-        for row in corrections.select_related("corrects", "category", "recorded_by"):
-            change = row.quantity - row.corrects.quantity
-            if exceeds(change, totals.get(row.category_id, ZERO), tolerance):
-                found.append(row)
-    return found
 
 
 def latest_chain_check(chapter) -> ChainCheck | None:
@@ -383,41 +503,6 @@ def rescued_by_supplier_month(hubs, period: Period) -> list[dict]:
     return rows
 
 
-def distributed_by_category(hubs, period: Period) -> list[dict]:
-    """Per category: delivered on routes and handed out at hubs."""
-    delivered = FLOWS["delivered"].totals(hubs, *_span(period))
-    handed = FLOWS["handed_out"].totals(hubs, *_span(period))
-    categories = [category for category in Category.objects.all() if category.pk in delivered.keys() | handed.keys()]
-    return [
-        {
-            "category": category,
-            "delivered": delivered.get(category.pk, ZERO),
-            "handed_out": handed.get(category.pk, ZERO),
-            "total": delivered.get(category.pk, ZERO) + handed.get(category.pk, ZERO),
-        }
-        for category in categories
-    ]
-
-
-def per_unit(hubs, period: Period, flow: str) -> dict[str, Decimal]:
-    rows = FLOWS[flow].rows(hubs, *_span(period)).values("category__unit").annotate(total=Sum("quantity"))
-    return {row["category__unit"]: row["total"] for row in rows}
-
-
-def waste_rates(hubs, period: Period) -> list[dict]:
-    received, spoiled = per_unit(hubs, period, "received"), per_unit(hubs, period, "spoiled")
-    return [
-        {
-            "unit": unit,
-            "received": received.get(unit, ZERO),
-            "spoiled": spoiled.get(unit, ZERO),
-            "rate": _percent(spoiled.get(unit, ZERO), received.get(unit)),
-        }
-        for unit in Unit.values
-        if received.get(unit) or spoiled.get(unit)
-    ]
-
-
 def missed_pickups(hubs, period: Period) -> dict:
     due = Pickup.objects.filter(hub__in=hubs, date__range=_span(period), status__in=["done", "missed"])
     counts = due.aggregate(due=Count("pk"), missed=Count("pk", filter=Q(status=Pickup.Status.MISSED)))
@@ -431,20 +516,3 @@ def _percent(part, whole) -> Decimal | None:
 
 # Which flows make up each series of the weekly charts.
 SERIES = {"received": ["received"], "distributed": ["delivered", "handed_out"], "spoiled": ["spoiled"]}
-
-
-def weekly(hubs, period: Period) -> dict[str, list[dict]]:
-    """Per unit, per week (Mondays): received, distributed (delivered and handed out) and spoiled."""
-    points: dict[tuple, dict] = {}
-    for series, flows in SERIES.items():
-        for flow in flows:
-            source = FLOWS[flow]
-            rows = source.rows(hubs, *_span(period)).annotate(week=TruncWeek(source.date))
-            for row in rows.values("week", "category__unit").annotate(total=Sum("quantity")):
-                week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-                point = points.setdefault((row["category__unit"], week), {"week": week, **dict.fromkeys(SERIES, ZERO)})
-                point[series] += row["total"]
-    by_unit: dict[str, list[dict]] = {}
-    for (unit, _week), point in sorted(points.items()):
-        by_unit.setdefault(unit, []).append(point)
-    return by_unit

@@ -6,5 +6,6 @@ app_name = "audit"
 urlpatterns = [
     path("", audit_views.audit_home, name="home"),
     path("rows/", audit_views.audit_rows, name="rows"),
+    path("rescued/", audit_views.audit_rescued, name="rescued"),
     path("sheet/", audit_views.audit_sheet, name="sheet"),
 ]

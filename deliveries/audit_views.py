@@ -1,7 +1,9 @@
 """The audit's pages: read-only, from the query string, every figure a link to its rows."""
 
 import datetime
+from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +17,7 @@ from deliveries.forms import AuditForm
 from deliveries.models import DeliveryLine, Handout, HouseholdReport, RouteLoad, StockCountLine, Stop
 from mimac import access
 from mimac.access import Action
-from mimac.models import LedgerHead, TrailEvent, record
+from mimac.models import LedgerHead, TrailEvent, Unit, record
 from mimac.spreadsheets import csv_response
 from pickups.models import Pickup
 from pickups.queries import IntakeDifference
@@ -37,12 +39,6 @@ def _form(request) -> AuditForm:
 def _scope(form: AuditForm) -> dict:
     data = form.cleaned_data
     return {"chapter": data["chapter"], "hubs": form.hubs_in_scope(), "period": Period(data["start"], data["end"])}
-
-
-def _stock_and_routes(chapter, hubs, period) -> tuple[list, list]:
-    """Each hub's reconciliation, and the routes' balances."""
-    reconciliations = [audit.reconcile(hub, period) for hub in hubs]
-    return reconciliations, audit.route_balances(hubs, period, chapter.audit_tolerance_percent)
 
 
 def rows_url(form: AuditForm, what: str, **params) -> str:
@@ -76,39 +72,77 @@ def audit_home(request):
         return render(request, "deliveries/audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
-    reconciliations, balances = _stock_and_routes(**scope)
+    report = audit.Audit(chapter, hubs, period)
     table = request.GET.get("csv")
     if table in CSV_TABLES:
-        return _csv(request.user, table, chapter, period, reconciliations, balances, hubs)
+        return _csv(request.user, table, report)
+    balances = report.route_balances
+    flagged = sorted((balance for balance in balances if balance.flagged), key=_share_unaccounted, reverse=True)
     check = audit.latest_chain_check(chapter)
     context = {
         "form": form,
         **scope,
         "presets": _presets(chapter),
-        "reconciliations": reconciliations,
-        "balances": balances,
-        "stock_flags": sum(len(r.flagged) for r in reconciliations),
-        "route_flags": len({b.route.pk for b in balances if b.flagged}),
-        "flags": _flags(form, **scope),
+        "reconciliations": report.reconciliations,
+        "stock_flags": sum(len(r.flagged) for r in report.reconciliations),
+        "balances": audit.with_routes(flagged[:ROUTES_SHOWN]),
+        "balances_not_shown": len(flagged[ROUTES_SHOWN:]),
+        "routes_loaded": len({balance.route_id for balance in balances}),
+        "route_flags": len({balance.route_id for balance in flagged}),
+        "flags": _flags(form, report),
         "chain_flag": audit.chain_flag(check),
         "check": check,
         "served": audit.served(chapter, hubs, period),
-        "distributed": audit.distributed_by_category(hubs, period),
-        "rescued": audit.rescued_by_supplier_month(hubs, period),
-        "waste": audit.waste_rates(hubs, period),
+        "distributed": report.distributed_by_category(),
+        "waste": report.waste_rates(),
         "missed": audit.missed_pickups(hubs, period),
-        "charts": [bar_chart(unit, points) for unit, points in audit.weekly(hubs, period).items()],
+        "charts": [bar_chart(unit, points) for unit, points in report.weekly().items()],
     }
     return render(request, "deliveries/audit/home.html", context)
 
 
-def _flags(form, chapter, hubs, period) -> list[dict]:
+# The audit page lists at most this many unbalanced routes, the largest differences first; the CSV has every route.
+ROUTES_SHOWN = 100
+
+
+def _share_unaccounted(balance: audit.RouteBalance) -> Decimal:
+    return abs(balance.unaccounted) / balance.carried if balance.carried > 0 else Decimal("Infinity")
+
+
+def _flags(form, report: audit.Audit) -> list[dict]:
     flags = []
     for kind, label in FLAGS.items():
-        rows = audit.flag_rows(kind, chapter, hubs, period)
+        rows = report.flag_rows(kind)
         count = len(rows) if isinstance(rows, list) else rows.count()
         flags.append({"kind": kind, "label": _(label), "count": count, "url": rows_url(form, kind)})
     return flags
+
+
+@require_safe
+def audit_rescued(request):
+    """Rescued per supplier and month: one row per supplier and unit, a column per month."""
+    form = _form(request)
+    if not form.is_valid():
+        return render(request, "deliveries/audit/rescued.html", {"form": form})
+    scope = _scope(form)
+    rows = audit.rescued_by_supplier_month(scope["hubs"], scope["period"])
+    months = sorted({(row["month"], row["first"], row["last"]) for row in rows})
+    table: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["pickup__supplier__name"], row["pickup__supplier"], row["category__unit"])
+        cells = table.setdefault(key, {})
+        cells[row["month"]] = cells.get(row["month"], 0) + row["total"]
+    suppliers = [
+        {"name": name, "pk": pk, "unit": unit, "cells": [(month, cells.get(month[0])) for month in months]}
+        for (name, pk, unit), cells in table.items()
+    ]
+    page = Paginator(suppliers, SUPPLIERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, **scope, "months": months, "page": page}
+    return render(request, "deliveries/audit/rescued.html", context)
+
+
+SUPPLIERS_PER_PAGE = 50
+ROWS_PER_PAGE = 200
 
 
 @require_safe
@@ -120,14 +154,16 @@ def audit_rows(request):
         return render(request, "deliveries/audit/rows.html", {"form": form})
     scope = _scope(form)
     rows, title = _rows_behind(what, request.GET, **scope)
-    described = [_describe(row) for row in rows]
     if request.GET.get("csv"):
         header = [_("Date"), _("Where"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"), _("Recorded at")]
         known = what in FLOWS or what in FLAGS or what in {"count", "route", "missed", "served"}
         record(TrailEvent.Kind.EXPORTED, request.user, scope["chapter"], f"audit rows {what if known else '?'}")
+        described = map(_describe, rows)
         body = [[r["date"], r["where"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]] for r in described]
         return csv_response(f"mimac-audit-{what}-{scope['period'].start}.csv", header, body)
-    context = {"form": form, **scope, "title": title, "rows": described, "what": what}
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    described = [_describe(row) for row in page]
+    context = {"form": form, **scope, "title": title, "rows": described, "page": page, "what": what}
     return render(request, "deliveries/audit/rows.html", context)
 
 
@@ -137,9 +173,10 @@ def _rows_behind(what, params, chapter, hubs, period):
         first, last = period.start, period.end
         rows = FLOWS[what].rows(hubs, first, last)
         rows = rows.filter(category=category) if category and category.isdigit() else rows
-        rows = (
-            rows.filter(pickup__supplier=supplier) if supplier and supplier.isdigit() and what == "received" else rows
-        )
+        if what == "received" and supplier and supplier.isdigit():
+            rows = rows.filter(pickup__supplier=supplier)
+        if params.get("unit") in Unit.values:
+            rows = rows.filter(category__unit=params["unit"])
         return rows.select_related("category", "recorded_by"), _("Rows: %(what)s") % {"what": _(what.replace("_", " "))}
     if what == "count":
         count = params.get("count", "")
@@ -166,7 +203,7 @@ def _rows_behind(what, params, chapter, hubs, period):
         households = audit.households_served(chapter, hubs, period).select_related("chapter").order_by("number")
         return households, _("Households served, each once")
     if what in FLAGS:
-        return audit.flag_rows(what, chapter, hubs, period), _(FLAGS[what])
+        return audit.Audit(chapter, hubs, period).flag_rows(what), _(FLAGS[what])
     return [], _("Nothing to list: follow a figure of the audit.")
 
 
@@ -209,54 +246,55 @@ def _describe(row) -> dict:
     return described
 
 
-# The audit's tables as CSV: each a header and a function that gives its rows.
+# The audit's tables as CSV: each a header and a function of the audit that gives its rows.
 CSV_TABLES = {
     "reconciliation": (
         "hub,category,unit,opening,received,delivered,handed out,spoiled,expected,counted,difference,difference %,"
         "flagged",
-        lambda reconciliations, balances, hubs, period: [
+        lambda report: [
             [r.hub.name, line.category.name, line.category.unit, line.opening, line.received, line.delivered,
              line.handed_out, line.spoiled, line.expected, line.counted, line.difference, line.share, line.flagged]
-            for r in reconciliations for line in r.lines
+            for r in report.reconciliations for line in r.lines
         ],
     ),
     "routes": (
         "route,date,volunteers,category,unit,loaded,returned,delivered,unaccounted,flagged",
-        lambda reconciliations, balances, hubs, period: [
+        lambda report: [
             [b.route.name, b.route.date, ", ".join(v.first_name or v.username for v in b.volunteers), b.category.name,
              b.category.unit, b.loaded, b.returned, b.delivered, b.unaccounted, b.flagged]
-            for b in balances
+            for b in audit.with_routes(report.route_balances)
         ],
     ),
     "rescued": (
         "supplier,month,category,unit,received",
-        lambda reconciliations, balances, hubs, period: [
+        lambda report: [
             [r["pickup__supplier__name"], r["month"], r["category__name"], r["category__unit"], r["total"]]
-            for r in audit.rescued_by_supplier_month(hubs, period)
+            for r in audit.rescued_by_supplier_month(report.hubs, report.period)
         ],
     ),
     "distributed": (
         "category,unit,delivered,handed out,distributed",
-        lambda reconciliations, balances, hubs, period: [
+        lambda report: [
             [d["category"].name, d["category"].unit, d["delivered"], d["handed_out"], d["total"]]
-            for d in audit.distributed_by_category(hubs, period)
+            for d in report.distributed_by_category()
         ],
     ),
     "weekly": (
         "unit,week,received,distributed,spoiled",
-        lambda reconciliations, balances, hubs, period: [
+        lambda report: [
             [unit, point["week"], point["received"], point["distributed"], point["spoiled"]]
-            for unit, points in audit.weekly(hubs, period).items() for point in points
+            for unit, points in report.weekly().items() for point in points
         ],
     ),
 }  # fmt: skip
 
 
-def _csv(user, table, chapter, period, reconciliations, balances, hubs):
+def _csv(user, table: str, report: audit.Audit):
     header, rows = CSV_TABLES[table]
-    record(TrailEvent.Kind.EXPORTED, user, chapter, f"audit {table}")
-    name = f"mimac-{chapter.code}-{table}-{period.start}-{period.end}.csv"
-    return csv_response(name, header.split(","), rows(reconciliations, balances, hubs, period))
+    record(TrailEvent.Kind.EXPORTED, user, report.chapter, f"audit {table}")
+    period = report.period
+    name = f"mimac-{report.chapter.code}-{table}-{period.start}-{period.end}.csv"
+    return csv_response(name, header.split(","), rows(report))
 
 
 @require_safe
@@ -267,12 +305,12 @@ def audit_sheet(request):
         return render(request, "deliveries/audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
-    reconciliations, balances = _stock_and_routes(**scope)
+    report = audit.Audit(chapter, hubs, period)
     context = {
         **scope,
-        "reconciliations": reconciliations,
-        "balances": [balance for balance in balances if balance.flagged],
-        "flags": _flags(form, **scope),
+        "reconciliations": report.reconciliations,
+        "balances": audit.with_routes([balance for balance in report.route_balances if balance.flagged]),
+        "flags": _flags(form, report),
         "served": audit.served(chapter, hubs, period),
         "head": LedgerHead.objects.filter(chapter=chapter).first(),
         "check": audit.latest_chain_check(chapter),

@@ -89,8 +89,13 @@ class LedgerQuerySet(models.QuerySet):
     delete.queryset_only = True
 
     def newest(self):
-        """Rows no later row corrects: the ones that count."""
-        return self.filter(correction__isnull=True)
+        """Rows no later row corrects: the ones that count.
+
+        NOT EXISTS rather than a left join: PostgreSQL plans it as an anti-join with sound row estimates; the
+        redundant "corrects IS NOT NULL" lets it read the few corrections from the index instead of the table.
+        """
+        corrections = self.model._base_manager.filter(corrects=models.OuterRef("pk"), corrects__isnull=False)
+        return self.filter(~models.Exists(corrections))
 
 
 class LedgerEntry(models.Model):

@@ -185,6 +185,7 @@ MATRIX = {
     "two_factor_codes": Case("post", "in 302 302 302 302 302 200"),
     "member_password_reset": Case("post", "in 403 403 200 403 404 200", lambda w: {"pk": w.volunteer.pk}),
     "audit:rows": Case("get", "in 403 403 200 200 200 200"),
+    "audit:rescued": Case("get", "in 403 403 200 200 200 200"),
     "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
 }
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliveries import audit
+from deliveries import audit, audit_views
 from deliveries import services as deliveries_services
 from deliveries.models import DeliveryLine, HouseholdReport, Route, RouteLoad
 from mimac import ledger
@@ -78,7 +79,7 @@ def worked_example(world, produce, hygiene):
 
 
 def test_the_reconciliation_matches_the_hand_worked_example(world, worked_example, produce, hygiene):
-    result = audit.reconcile(world.hub, worked_example)
+    [result] = audit.Audit(world.chapter, [world.hub], worked_example).reconciliations
 
     assert (result.first, result.last) == (_day(world, -9), _day(world, -5))
     lines = {line.category: line for line in result.lines}
@@ -142,7 +143,8 @@ def test_the_planted_problems_of_the_demo_are_flagged_with_exactly_their_rows(cl
     client.force_login(chapter.memberships.get(user__username="auditor").user)
 
     route = Route.objects.get(chapter=chapter, name="Eastside morning", date=today - datetime.timedelta(days=7))
-    flagged = [b for b in audit.route_balances(chapter.hubs.all(), period, Decimal(5)) if b.flagged]
+    report = audit.Audit(chapter, chapter.hubs.all(), period)
+    flagged = audit.with_routes([b for b in report.route_balances if b.flagged])
     assert [(b.route, b.category.name, b.carried, b.delivered) for b in flagged] == [(route, "Produce", 10, 15)]
     behind = _rows(client, period, what="route", route=route.pk)
     expected = [*RouteLoad.objects.filter(route=route), *DeliveryLine.objects.filter(stop__route=route)]
@@ -152,7 +154,7 @@ def test_the_planted_problems_of_the_demo_are_flagged_with_exactly_their_rows(cl
     assert report.household == route.stops.get(sequence=1).household
     assert [row["url"] for row in _rows(client, period, what="contradicted")] == [_ledger_url(report)]
 
-    reconciliation = audit.reconcile(hub, period)
+    [reconciliation] = audit.Audit(chapter, [hub], period).reconciliations
     assert [(line.category.name, line.share) for line in reconciliation.flagged] == [("Produce", Decimal("-12.0"))]
     closing = reconciliation.closing_count
     counted = _rows(client, period, what="count", count=closing.pk, hub=hub.pk)
@@ -264,7 +266,7 @@ def test_a_route_that_delivered_more_than_it_carried_is_flagged_with_its_volunte
     RouteLoad.objects.create(route=route, direction="back", category=produce, quantity=1, recorded_by=by)
     for stop in route.stops.all():
         deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 4)])
-    [balance] = audit.route_balances([world.hub], audit.Period(route.date, route.date), Decimal(5))
+    [balance] = audit.Audit(world.chapter, [world.hub], audit.Period(route.date, route.date)).route_balances
     assert (balance.carried, balance.delivered, balance.unaccounted, balance.flagged) == (9, 12, -3, True)
     client.force_login(world.auditor.user)
     page = client.get(reverse("audit:home"))
@@ -288,7 +290,8 @@ def test_each_kind_of_flag_finds_its_case(world, produce):
     deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
     ledger.correct(route.stops.get().delivered_lines.get(), by=world.coordinator.user, quantity=0, reason="kept it")
 
-    found = {kind: list(audit.flag_rows(kind, world.chapter, [world.hub], period)) for kind in audit.FLAGS}
+    report = audit.Audit(world.chapter, [world.hub], period)
+    found = {kind: list(report.flag_rows(kind)) for kind in audit.FLAGS}
     assert found["ended_household"][0].household == ended
     assert found["pickup_without_lines"] == [empty]
     assert [row.quantity for row in found["spoilage_share"]] == [7], "7 of 40 received is beyond 15%"
@@ -317,3 +320,63 @@ def test_the_weekly_sheet_carries_the_chain_head(client, world, worked_example):
     head = ledger.LedgerHead.objects.get(chapter=world.chapter)
     assert f"{head.sequence}:{head.hash}" in sheet.text
     assert "Checked by" in sheet.text
+
+
+def test_rescued_per_supplier_and_month_adds_up_one_unit_and_links_each_month_to_its_rows(
+    client, world, produce, hygiene
+):
+    bakery = make_supplier(world.chapter, "Corner Bakery")
+    today = world.chapter.today()
+    this_month, last_month = today.replace(day=1), (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    bread = Category.objects.get(name="Bakery")
+    for day, lines in ((this_month, [(produce, 4), (bread, 6), (hygiene, 3)]), (last_month, [(produce, 9)])):
+        pickup = make_pickup(world, days_ahead=(day - today).days, supplier=bakery)
+        pickups_services.record_done(pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at,
+                                     lines=[(category, Decimal(q)) for category, q in lines])  # fmt: skip
+    client.force_login(world.auditor.user)
+    page = client.get(reverse("audit:rescued"), {"start": last_month, "end": today})
+    assert_clean_page(page)
+    rows = {row["name"] + " " + row["unit"]: dict(row["cells"]) for row in page.context["page"]}
+    pounds = {month[0]: total for month, total in rows["Corner Bakery lb"].items()}
+    assert pounds == {last_month: 9, this_month: 10}, "produce and bread added up: both in pounds"
+    assert {month[0]: total for month, total in rows["Corner Bakery item"].items()} == {last_month: None, this_month: 3}
+    links = [url.replace("&amp;", "&") for url in re.findall(r'href="(/audit/rows/\?[^"]*)"', page.text)]
+    [items_link] = [url for url in links if "unit=item" in url]
+    listed = client.get(items_link).context["rows"]
+    assert [(row["quantity"], row["unit"]) for row in listed] == [(Decimal(3), "item")]
+
+
+def test_the_audit_lists_only_the_routes_that_do_not_balance_and_counts_the_rest(client, world, produce):
+    by = world.volunteer.user
+    for name, delivered in (("Balanced", 5), ("Short", 2)):
+        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
+                           status="published", name=name)  # fmt: skip
+        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
+                                 countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
+        stop = route.stops.get()
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, delivered)])
+    client.force_login(world.auditor.user)
+    page = client.get(reverse("audit:home"))
+    assert "2 routes recorded a load-out; 1 of them beyond the tolerance" in page.text
+    assert [b.route.name for b in page.context["balances"]] == ["Short"]
+    every_route = client.get(reverse("audit:home"), {"csv": "routes"}).content.decode()
+    assert [row[0] for row in csv.reader(io.StringIO(every_route))][1:] == ["Balanced", "Short"]
+
+
+def test_the_audit_shows_the_largest_route_differences_first_and_says_what_it_left_to_the_csv(
+    client, world, produce, monkeypatch
+):
+    monkeypatch.setattr(audit_views, "ROUTES_SHOWN", 1)
+    by = world.volunteer.user
+    for name, delivered in (("A little short", 4), ("Very short", 1)):
+        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
+                           status="published", name=name)  # fmt: skip
+        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
+                                 countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
+        stop = route.stops.get()
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, delivered)])
+    client.force_login(world.auditor.user)
+    page = client.get(reverse("audit:home"))
+    assert [b.route.name for b in page.context["balances"]] == ["Very short"]
+    assert "2 routes recorded a load-out; 2 of them beyond the tolerance" in page.text
+    assert "1 smaller one is only in the CSV." in page.text

@@ -42,6 +42,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 
+from mimac.wsgi import settle  # noqa: E402
+
 HELLO = engines["django"].from_string("<!DOCTYPE html><title>hello</title><p>Hello, {{ name }}.</p>")
 
 
@@ -131,6 +133,7 @@ def main():
     clients = {"coordinator": Client(), "volunteer": Client()}
     clients["coordinator"].force_login(coordinator)
     clients["volunteer"].force_login(volunteer)
+    settle()  # as mimac.wsgi does in each server process
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         results = {"floor (hello)": measure(clients["volunteer"], "/bench-hello/", None, options.requests)}
         for name, who, url, data in pages(chapter, route, supplier, chapter.today()):

@@ -167,13 +167,17 @@ def with_routes(balances: list[RouteBalance]) -> list[RouteBalance]:
     return balances
 
 
+# Per hub: (day, category, total) of one flow.
+DayTotals = dict[int, list[tuple[datetime.date, int, Decimal]]]
+
+
 @dataclass
 class Movements:
-    """What moved at some hubs between two days, as the database summed it: per flow, the newest rows'
-    total per (hub, day, category), and what each route delivered per category. A year is a few
+    """What moved at some hubs between two days, as the database summed it: per flow and hub, the newest
+    rows' total per day and category, and what each route delivered per category. A year is a few
     thousand such totals, so every figure adds them up instead of reading the rows again."""
 
-    days: dict[str, dict[tuple[int, datetime.date, int], Decimal]]
+    days: dict[str, DayTotals]
     by_route: dict[tuple[int, int], Decimal]
 
     @classmethod
@@ -185,24 +189,29 @@ class Movements:
         by_route = {(route, category): total for route, category, total in delivered.annotate(Sum("quantity"))}
         days["delivered"] = {}
         for (route, category), total in by_route.items():
-            key = (*route_days[route], category)
-            days["delivered"][key] = days["delivered"].get(key, ZERO) + total
+            hub, day = route_days[route]
+            days["delivered"].setdefault(hub, []).append((day, category, total))
         return cls(days, by_route)
 
     def sum(self, flow: str, key, first: datetime.date, last: datetime.date, hub: int | None = None) -> dict:
         """The flow's day totals between two days (inclusive), at one hub or all, added up per
         `key(hub, day, category)`."""
         sums: dict = {}
-        for (at, day, category), total in self.days[flow].items():
-            if first <= day <= last and hub in (None, at):
-                group = key(at, day, category)
-                sums[group] = sums.get(group, ZERO) + total
+        per_hub = self.days[flow]
+        for at in per_hub if hub is None else [hub]:
+            for day, category, total in per_hub.get(at, ()):
+                if first <= day <= last:
+                    group = key(at, day, category)
+                    sums[group] = sums.get(group, ZERO) + total
         return sums
 
 
-def _day_totals(source: Source, hubs, first, last) -> dict[tuple[int, datetime.date, int], Decimal]:
+def _day_totals(source: Source, hubs, first, last) -> DayTotals:
     rows = source.rows(hubs, first, last).order_by().values_list(source.hub, source.date, "category")
-    return {(hub, day, category): total for hub, day, category, total in rows.annotate(Sum("quantity"))}
+    totals: DayTotals = {}
+    for hub, day, category, total in rows.annotate(Sum("quantity")):
+        totals.setdefault(hub, []).append((day, category, total))
+    return totals
 
 
 def _per_category(hub, day, category):

@@ -396,10 +396,16 @@ def hub_desk(request, pk):
         "handouts": handouts,
         "people_today": sum(handout.people for handout in handouts),
         "spoilage": queries.spoilage_on(hub, today),
-        "codes": Household.objects.filter(hub=hub, status=Household.Status.ACTIVE).select_related("chapter"),
+        "codes": _active_codes(hub),
         **_intake_at(hub),
     }
     return render(request, "deliveries/hub_desk.html", context)
+
+
+def _active_codes(hub) -> list[str]:
+    """The codes of the hub's active households, for the desk's autocomplete."""
+    numbers = Household.objects.filter(hub=hub, status=Household.Status.ACTIVE).values_list("number", flat=True)
+    return [Household.code_of(hub.chapter.code, number) for number in numbers]
 
 
 def _intake_at(hub) -> dict:

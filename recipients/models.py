@@ -167,7 +167,11 @@ class Household(Versioned):
     @property
     def code(self) -> str:
         """The reference used on paper instead of a name, e.g. DET-0042."""
-        return f"{self.chapter.code}-{self.number:04d}"
+        return self.code_of(self.chapter.code, self.number)
+
+    @staticmethod
+    def code_of(chapter_code: str, number: int) -> str:
+        return f"{chapter_code}-{number:04d}"
 
     @property
     def adults(self) -> int:

@@ -21,7 +21,7 @@ from deliveries.models import (
     Stop,
 )
 from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
-from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
+from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupLine, PickupSchedule, Supplier
 from pickups.services import plan_schedule
 from recipients.models import Household
 
@@ -166,7 +166,36 @@ class Scale:
             for i, category in enumerate(random.sample(self.categories, 4))
         )
         self._step("pickups", len(past))
-        self._step("pickup lines", len(self._append(PickupLine, lines)))
+        lines = self._append(PickupLine, lines)
+        self._step("pickup lines", len(lines))
+        self._intake_checks(done, lines)
+
+    def _intake_checks(self, done, lines):
+        """A second count of every pickup by another volunteer, except one in 50; one in 300 differs by 2."""
+
+        def someone_else(pickup):
+            return self.volunteers[(self.volunteers.index(pickup.recorded_by) + 1) % len(self.volunteers)]
+
+        checks = (
+            IntakeCheck(pickup=pickup, recorded_by=someone_else(pickup), recorded_at=pickup.recorded_at)
+            for index, pickup in enumerate(done)
+            if index % 50 != 7
+        )
+        checks = self._append(IntakeCheck, checks)
+        check_of = {check.pickup_id: check for check in checks}
+        counted = (
+            IntakeCheckLine(
+                check_of=check_of[line.pickup_id],
+                category=line.category,
+                quantity=line.quantity + (2 if line.pickup_id % 300 == 0 else 0),
+                recorded_by=check_of[line.pickup_id].recorded_by,
+                recorded_at=line.recorded_at,
+            )
+            for line in lines
+            if line.pickup_id in check_of
+        )
+        self._step("intake checks", len(checks))
+        self._step("intake check lines", len(self._append(IntakeCheckLine, counted)))
 
     def _routes(self):
         delivery = [h for h in self.household_list if h.mode == Household.Mode.DELIVERY]

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 
 from mimac.models import Hub
@@ -133,10 +133,14 @@ class IntakeDifference:
 def intake_differences(pickups: QuerySet) -> list[IntakeDifference]:
     """Per pickup and category, where the second count differs from the recorded lines (newest rows count).
 
-    Both sides are added up in the database in one pass (recorded lines beside counted lines, per pickup and
-    category), so a year of checked pickups returns only its few differences.
+    The database first finds the pickups with a line the other side has no exact match for (two anti-joins),
+    then adds up both sides of only those, per pickup and category: a year of checked pickups costs two
+    passes and returns only its few differences.
     """
-    checked = pickups.filter(intake_check__isnull=False).values("pk")
+    suspects = pickups.filter(_has_unmatched_line(pickups), intake_check__isnull=False)
+    checked = list(suspects.values_list("pk", flat=True))
+    if not checked:
+        return []
     recorded = PickupLine.objects.newest().filter(pickup__in=checked).annotate(counted=ZERO).order_by()
     counted = IntakeCheckLine.objects.newest().filter(check_of__pickup__in=checked).annotate(recorded=ZERO).order_by()
     both = recorded.values_list("pickup", "category__name", "category__unit", "quantity", "counted").union(
@@ -148,6 +152,20 @@ def intake_differences(pickups: QuerySet) -> list[IntakeDifference]:
         rows = [(pickup, name, unit, _cents(was), _cents(now)) for pickup, name, unit, was, now in cursor.fetchall()]
     by_pk = Pickup.objects.filter(pk__in={row[0] for row in rows}).select_related("supplier", "hub").in_bulk()
     return [IntakeDifference(by_pk[pickup], name, unit, was, now) for pickup, name, unit, was, now in rows]
+
+
+def _has_unmatched_line(pickups: QuerySet) -> Q:
+    """A recorded line without a counted one of its category and quantity, or the other way round."""
+    in_scope = pickups.values("pk")
+    same_count = IntakeCheckLine.objects.newest().filter(
+        check_of__pickup=OuterRef("pickup"), category=OuterRef("category"), quantity=OuterRef("quantity")
+    )
+    same_line = PickupLine.objects.newest().filter(
+        pickup=OuterRef("check_of__pickup"), category=OuterRef("category"), quantity=OuterRef("quantity")
+    )
+    recorded = PickupLine.objects.newest().filter(~Exists(same_count), pickup__in=in_scope).values("pickup")
+    counted = IntakeCheckLine.objects.newest().filter(~Exists(same_line), check_of__pickup__in=in_scope)
+    return Q(pk__in=recorded) | Q(pk__in=counted.values("check_of__pickup"))
 
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))

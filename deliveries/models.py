@@ -51,6 +51,7 @@ class Route(Versioned):
 
     class Meta:
         ordering = ["-date", "name"]
+        indexes = [models.Index(fields=["hub", "date"], name="deliveries_route_hub_day")]
 
     def __str__(self):
         return f"{self.name} {self.date:%Y-%m-%d}"
@@ -207,6 +208,7 @@ class Handout(LedgerEntry):
             *LedgerEntry.Meta.constraints,
             models.CheckConstraint(condition=models.Q(people__gte=1), name="deliveries_handout_someone"),
         ]
+        indexes = [*LedgerEntry.Meta.indexes, models.Index(fields=["hub", "date"], name="deliveries_handout_hub_day")]
 
     def __str__(self):
         return f"{self.hub} {self.date}: {self.household.code if self.household else self.people}"

@@ -196,6 +196,7 @@ class Pickup(models.Model):
 
     class Meta:
         ordering = ["date", "window_start"]
+        indexes = [models.Index(fields=["hub", "date"], name="pickups_pickup_hub_day")]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "date"], name="pickups_pickup_once_per_schedule_day"),
             models.CheckConstraint(

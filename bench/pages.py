@@ -47,11 +47,18 @@ from mimac.wsgi import settle  # noqa: E402
 HELLO = engines["django"].from_string("<!DOCTYPE html><title>hello</title><p>Hello, {{ name }}.</p>")
 
 
+LAYOUT = engines["django"].from_string('{% extends "base.html" %}{% block content %}<p>Hello.</p>{% endblock %}')
+
+
 def hello(request):
     return HttpResponse(HELLO.render({"name": request.user.get_username()}, request))
 
 
-urlpatterns = [path("bench-hello/", hello), path("", include("mimac.urls"))]
+def layout(request):
+    return HttpResponse(LAYOUT.render({}, request))
+
+
+urlpatterns = [path("bench-hello/", hello), path("bench-layout/", layout), path("", include("mimac.urls"))]
 
 
 def prepare():
@@ -136,6 +143,7 @@ def main():
     settle()  # as mimac.wsgi does in each server process
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         results = {"floor (hello)": measure(clients["volunteer"], "/bench-hello/", None, options.requests)}
+        results["empty page, layout only"] = measure(clients["coordinator"], "/bench-layout/", None, options.requests)
         for name, who, url, data in pages(chapter, route, supplier, chapter.today()):
             if options.only and options.only not in name:
                 continue

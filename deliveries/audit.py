@@ -57,6 +57,7 @@ class Source:
     hub: str
     date: str
     only: Q = field(default_factory=Q)
+    described_with: tuple[str, ...] = ()  # what a row's description reads besides its category
 
     def rows(self, hubs, first: datetime.date, last: datetime.date) -> QuerySet:
         """The newest rows at these hubs between these days (inclusive)."""
@@ -67,9 +68,11 @@ class Source:
 
 FLOWS = {
     "received": Source(PickupLine, "pickup__hub", "pickup__date", Q(pickup__status=Pickup.Status.DONE)),
-    "delivered": Source(DeliveryLine, "stop__route__hub", "stop__route__date"),
+    "delivered": Source(
+        DeliveryLine, "stop__route__hub", "stop__route__date", described_with=("stop__household__chapter",)
+    ),
     "handed_out": Source(HandoutLine, "handout__hub", "handout__date"),
-    "spoiled": Source(Spoilage, "hub", "date"),
+    "spoiled": Source(Spoilage, "hub", "date", described_with=("hub",)),
 }
 
 

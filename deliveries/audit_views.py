@@ -177,7 +177,8 @@ def _rows_behind(what, params, chapter, hubs, period):
             rows = rows.filter(pickup__supplier=supplier)
         if params.get("unit") in Unit.values:
             rows = rows.filter(category__unit=params["unit"])
-        return rows.select_related("category", "recorded_by"), _("Rows: %(what)s") % {"what": _(what.replace("_", " "))}
+        related = ("category", "recorded_by", *FLOWS[what].described_with)
+        return rows.select_related(*related), _("Rows: %(what)s") % {"what": _(what.replace("_", " "))}
     if what == "count":
         count = params.get("count", "")
         rows = StockCountLine.objects.newest().filter(

@@ -380,3 +380,53 @@ def test_the_audit_shows_the_largest_route_differences_first_and_says_what_it_le
     assert [b.route.name for b in page.context["balances"]] == ["Very short"]
     assert "2 routes recorded a load-out; 2 of them beyond the tolerance" in page.text
     assert "1 smaller one is only in the CSV." in page.text
+
+
+def _a_day_of_everything(world, produce, count):
+    """`count` each of: pickups counted again with a difference, unbalanced routes, handouts and spoilage."""
+    by, checker = world.volunteer.user, world.coordinator.user
+    for n in range(count):
+        pickup = _receive(world, -1, [(produce, Decimal(10))])
+        pickups_services.check_intake(pickup=pickup, by=checker, lines=[(produce, Decimal(9))])
+        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
+                           status="published", name=f"Route {count}-{n}")  # fmt: skip
+        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
+                                 countersigned_by=checker, recorded_by=by)  # fmt: skip
+        stop = route.stops.get()
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 1)])
+        deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=2)
+        deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce,
+                                            quantity=Decimal(1), reason="mould")  # fmt: skip
+
+
+@pytest.mark.parametrize("page", ["audit:home", "audit:rescued", "audit:sheet"])
+def test_the_audit_pages_run_the_same_queries_for_1_and_25_of_every_row(client, world, produce, page):
+    client.force_login(world.auditor.user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(page)).status_code == 200
+        return len(captured)
+
+    _a_day_of_everything(world, produce, 1)
+    one = queries()
+    _a_day_of_everything(world, produce, 24)
+    assert queries() == one
+    home = client.get(reverse("audit:home"))
+    assert home.context["route_flags"] == 25, "every row above is there to be counted"
+    assert {flag["kind"]: flag["count"] for flag in home.context["flags"]}["intake_differs"] == 25
+
+
+def test_the_rows_behind_a_figure_run_the_same_queries_for_1_and_25_rows(client, world, produce):
+    client.force_login(world.auditor.user)
+
+    def queries(what):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("audit:rows"), {"what": what})
+        return len(captured), len(response.context["rows"])
+
+    _a_day_of_everything(world, produce, 1)
+    counts = {what: queries(what) for what in ("received", "delivered", "intake_differs", "spoiled")}
+    _a_day_of_everything(world, produce, 24)
+    for what, (one, rows) in counts.items():
+        assert queries(what) == (one, rows * 25), what

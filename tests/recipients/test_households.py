@@ -7,7 +7,9 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mimac.models import Category
@@ -139,6 +141,23 @@ def test_the_list_runs_the_same_queries_for_1_and_25_households(coordinator, wor
         response = coordinator.get(url)
     assert len(response.context["page"]) == 25
     assert_clean_page(response)
+
+
+def test_a_search_runs_the_same_queries_for_1_and_25_matches(coordinator, world):
+    make_household(world.chapter, name="Haddad 0")
+    make_household(world.chapter, name="Someone else")
+    search = {"q": "haddad", "status": ""}
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = coordinator.post(reverse("recipients:household_list"), search)
+        return len(captured), len(response.context["page"])
+
+    one = queries()
+    for number in range(1, 25):
+        make_household(world.chapter, name=f"Haddad {number}", hub=world.hub)
+    assert one[1] == 1
+    assert queries() == (one[0], 25)
 
 
 def test_the_export_escapes_formulas_and_is_logged_for_the_other_coordinators(coordinator, world):

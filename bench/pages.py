@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mimac.settings")
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="mimac-bench-static-"))
 
 import django  # noqa: E402
@@ -152,12 +153,15 @@ def main():
     floor = results["floor (hello)"]["median_ms"]
     for figures in results.values():
         figures["x_floor"] = round(figures["median_ms"] / floor, 1)
+    print("serving every page from one gunicorn worker…", file=sys.stderr, flush=True)
+    worker_mb = worker_memory(clients, pages(chapter, route, supplier, chapter.today()), options.requests)
     report = {
         "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}",
         "commit": _commit(),
         "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "rows": _rows(),
         "pages": results,
+        "gunicorn_worker_rss_mb": worker_mb,
     }
     print(f"Database {report['database']}, commit {report['commit']}, {os.cpu_count()} cores")
     print("Rows: " + ", ".join(f"{name} {count:,}" for name, count in report["rows"].items()))
@@ -165,9 +169,49 @@ def main():
     for name, figures in results.items():
         print(f"{name:24} {figures['median_ms']:9.1f} {figures['p95_ms']:7.1f} {figures['queries']:7} "
               f"{figures['x_floor']:7.1f}")  # fmt: skip
+    print(f"One gunicorn worker after serving every page {options.requests} times (face detector loaded): "
+          f"{worker_mb} MB resident")  # fmt: skip
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(report, indent=2, default=str))
     print(f"Written to {options.json}")
+
+
+def worker_memory(clients, pages_to_serve, requests) -> float:
+    """A gunicorn worker's resident memory (MB) after it served each page `requests` times over HTTP.
+
+    The worker loads the face detector at start-up (mimac.apps), as every server process does; the
+    signed-in clients' session cookies work there because the sessions are in the same database.
+    """
+    port = 8765
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "mimac.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        for _name, who, url, data in pages_to_serve:
+            cookie = "; ".join(f"{key}={morsel.value}" for key, morsel in clients[who].cookies.items())
+            for _ in range(requests if data is None else 0):  # POSTs need a CSRF token: the in-process run has them
+                request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers={"Cookie": cookie})
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+                    response.read()
+        [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        status = Path(f"/proc/{worker}/status").read_text()
+        return round(int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024, 1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
 
 
 def _commit() -> str:

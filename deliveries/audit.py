@@ -339,9 +339,10 @@ class Audit:
         """Corrections whose change is beyond the tolerance of their category's total in the period."""
         found = []
         for flow, source in FLOWS.items():
-            totals = self.totals(flow)
             corrections = source.rows(self.hubs, *_span(self.period)).filter(corrects__isnull=False)
-            for row in corrections.select_related("corrects", "category", "recorded_by"):
+            corrections = list(corrections.select_related("corrects", "category", "recorded_by"))
+            totals = self.totals(flow) if corrections else {}
+            for row in corrections:
                 if exceeds(row.quantity - row.corrects.quantity, totals.get(row.category_id, ZERO), self.tolerance):
                     found.append(row)
         return found
@@ -379,8 +380,12 @@ class Audit:
     def weekly(self) -> dict[str, list[dict]]:
         """Per unit, per week (Mondays): received, distributed (delivered and handed out) and spoiled."""
 
+        mondays = {}
+
         def per_unit_and_week(hub, day, category):
-            return self.categories[category].unit, day - datetime.timedelta(days=day.weekday())
+            if day not in mondays:
+                mondays[day] = day - datetime.timedelta(days=day.weekday())
+            return self.categories[category].unit, mondays[day]
 
         points: dict[tuple, dict] = {}
         for series, flows in SERIES.items():

@@ -1,6 +1,7 @@
 """The audit's pages: read-only, from the query string, every figure a link to its rows."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -48,7 +49,12 @@ def rows_url(form: AuditForm, what: str, **params) -> str:
     if data.get("hub"):
         query["hub"] = data["hub"].pk
     query.update({key: getattr(value, "pk", value) for key, value in params.items()}, what=what)
-    return f"{reverse('audit:rows')}?{urlencode(query)}"
+    return f"{_rows_path()}?{urlencode(query)}"
+
+
+@functools.cache
+def _rows_path() -> str:
+    return reverse("audit:rows")  # the audit page links to it a few hundred times
 
 
 def _presets(chapter) -> list[tuple[str, datetime.date, datetime.date]]:

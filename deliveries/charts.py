@@ -1,7 +1,16 @@
-"""Bar charts drawn on the server as SVG: readable in print and without JavaScript."""
+"""Bar charts drawn on the server as SVG: readable in print and without JavaScript.
+
+The bars and the table of their numbers are built here rather than in a template loop: a year is
+over a hundred weeks of three bars, which the template engine drew ten times slower.
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from mimac.quantities import Quantity
 
 WIDTH, HEIGHT, BASELINE = 640, 200, 170
 SERIES = ("received", "distributed", "spoiled")
@@ -30,4 +39,49 @@ def bar_chart(unit: str, points: list[dict]) -> dict:
             height = int(point[name] * (BASELINE - 10) / top)
             bars.append(Bar(name, left + offset * bar, BASELINE - height, bar - 1, height, point[name]))
         weeks.append({"week": point["week"], "label_x": left + bar, "bars": bars})
-    return {"unit": unit, "width": WIDTH, "height": HEIGHT, "baseline": BASELINE, "weeks": weeks, "top": top}
+    return {
+        "unit": unit,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "baseline": BASELINE,
+        "top": top,
+        "bars": _bars(weeks, unit),
+        "rows": _rows(weeks, unit),
+    }
+
+
+def _bars(weeks: list[dict], unit: str) -> SafeString:
+    bars = format_html_join(
+        "",
+        '<rect class="bar-{}" x="{}" y="{}" width="{}" height="{}"><title>{} {}: {}</title></rect>',
+        (
+            (
+                bar.series,
+                bar.x,
+                bar.y,
+                bar.width,
+                bar.height,
+                bar.series,
+                week["week"].isoformat(),
+                Quantity(bar.value, unit),
+            )
+            for week in weeks
+            for bar in week["bars"]
+        ),
+    )
+    labels = format_html_join(
+        "",
+        '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((week["label_x"], HEIGHT - 12, week["week"].strftime("%m-%d")) for week in weeks),
+    )
+    return format_html("{}{}", bars, labels)
+
+
+def _rows(weeks: list[dict], unit: str) -> SafeString:
+    """The chart's numbers: a table row a week."""
+    cell = '<td class="text-end">{}</td>'
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th>' + cell * len(SERIES) + "</tr>",
+        ((week["week"].isoformat(), *(Quantity(bar.value, unit) for bar in week["bars"])) for week in weeks),
+    )

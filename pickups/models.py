@@ -70,6 +70,11 @@ class SupplierClosure(models.Model):
             raise ValidationError({"ends_on": _("The last day closed cannot be before the first.")})
 
 
+def window_label(start: datetime.time, end: datetime.time) -> str:
+    """A time window as every page and sheet prints it: opening and closing time joined by an en dash."""
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
 class PickupSchedule(Versioned):
     """A promise to a supplier: pickups on a recurrence (RFC 5545 RRULE), in a time window, to a hub."""
 
@@ -100,6 +105,10 @@ class PickupSchedule(Versioned):
 
     def __str__(self):
         return f"{self.supplier} → {self.hub}: {self.rrule}"
+
+    @property
+    def window(self) -> str:
+        return window_label(self.window_start, self.window_end)
 
     @property
     def chapter(self) -> Chapter:
@@ -211,6 +220,10 @@ class Pickup(models.Model):
 
     def __str__(self):
         return f"{self.supplier} {self.date} {self.window_start:%H:%M}"
+
+    @property
+    def window(self) -> str:
+        return window_label(self.window_start, self.window_end)
 
     @property
     def chapter(self) -> Chapter:

@@ -346,15 +346,19 @@ def test_rescued_per_supplier_and_month_adds_up_one_unit_and_links_each_month_to
     assert [(row["quantity"], row["unit"]) for row in listed] == [(Decimal(3), "item")]
 
 
-def test_the_audit_lists_only_the_routes_that_do_not_balance_and_counts_the_rest(client, world, produce):
+def _route_that_delivered(world, produce, name, delivered):
+    """A route with one stop that took 5 of produce out and delivered `delivered`."""
     by = world.volunteer.user
+    route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
+                       status="published", name=name)  # fmt: skip
+    RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
+                             countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
+    deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, delivered)])
+
+
+def test_the_audit_lists_only_the_routes_that_do_not_balance_and_counts_the_rest(client, world, produce):
     for name, delivered in (("Balanced", 5), ("Short", 2)):
-        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
-                           status="published", name=name)  # fmt: skip
-        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
-                                 countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
-        stop = route.stops.get()
-        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, delivered)])
+        _route_that_delivered(world, produce, name, delivered)
     client.force_login(world.auditor.user)
     page = client.get(reverse("audit:home"))
     assert "2 routes recorded a load-out; 1 of them beyond the tolerance" in page.text
@@ -367,14 +371,8 @@ def test_the_audit_shows_the_largest_route_differences_first_and_says_what_it_le
     client, world, produce, monkeypatch
 ):
     monkeypatch.setattr(audit_views, "ROUTES_SHOWN", 1)
-    by = world.volunteer.user
     for name, delivered in (("A little short", 4), ("Very short", 1)):
-        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
-                           status="published", name=name)  # fmt: skip
-        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
-                                 countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
-        stop = route.stops.get()
-        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, delivered)])
+        _route_that_delivered(world, produce, name, delivered)
     client.force_login(world.auditor.user)
     page = client.get(reverse("audit:home"))
     assert [b.route.name for b in page.context["balances"]] == ["Very short"]
@@ -388,12 +386,7 @@ def _a_day_of_everything(world, produce, count):
     for n in range(count):
         pickup = _receive(world, -1, [(produce, Decimal(10))])
         pickups_services.check_intake(pickup=pickup, by=checker, lines=[(produce, Decimal(9))])
-        route = make_route(world.chapter, world.hub, driver=by, households=[make_household(world.chapter)],
-                           status="published", name=f"Route {count}-{n}")  # fmt: skip
-        RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=5,
-                                 countersigned_by=checker, recorded_by=by)  # fmt: skip
-        stop = route.stops.get()
-        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 1)])
+        _route_that_delivered(world, produce, f"Route {count}-{n}", 1)
         deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=2)
         deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce,
                                             quantity=Decimal(1), reason="mould")  # fmt: skip

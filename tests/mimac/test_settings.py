@@ -73,3 +73,16 @@ def test_the_app_cannot_send_email():
 def test_debug_is_off_unless_asked_for():
     result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
     assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_postgresql_connections_price_random_reads_for_ssds_unless_the_url_says_otherwise():
+    show = "from django.db import connection; print(connection.settings_dict['OPTIONS'].get('options'))"
+    default = manage("shell", "-c", show, DATABASE_URL="postgres://postgres@127.0.0.1:5432/mimac")
+    assert default.stdout.splitlines()[-1] == "-c random_page_cost=1.1"
+    url = "postgres://postgres@127.0.0.1:5432/mimac?options=-c%20random_page_cost%3D4"
+    assert manage("shell", "-c", show, DATABASE_URL=url).stdout.splitlines()[-1] == "-c random_page_cost=4"
+
+
+def test_a_server_process_settles_what_start_up_made_out_of_the_collectors_way():
+    result = manage("shell", "-c", "import gc, mimac.wsgi; print(gc.get_freeze_count() > 10_000)")
+    assert result.stdout.splitlines()[-1] == "True", result.stderr

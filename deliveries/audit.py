@@ -1,8 +1,9 @@
 """Supply versus distribution: the figures auditors compare, and the rows behind each of them.
 
-Every figure is a database aggregate over the newest row of each correction chain, never a loop
-over rows in Python, and each names the query (`rows_behind`) that lists exactly what it adds up.
-Quantities are kept per category, so pounds and items are never summed together.
+The database sums the newest row of each correction chain once per flow, per hub, day and category
+(`Movements`); every figure adds up those day totals, never the rows themselves, and each names the
+query (`Source.rows`, `Audit.flag_rows`) that lists exactly what it adds up. Quantities are kept per
+category, so pounds and items are never summed together.
 
 A hub's stock is reconciled between two physical counts, each taken as at the end of its day: the
 last count before the period (or the period's first, when there is none before it) and the period's

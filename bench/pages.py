@@ -1,12 +1,14 @@
 """Time the pages people open most, against a coalition-sized year on PostgreSQL.
 
-    python bench/pages.py [--requests 30] [--json bench/results/pages.json]      (or: make bench)
+    python bench/pages.py [--requests 30] [--only NAME] [--json bench/results/pages.json]      (or: make bench)
 
 Uses BENCH_PAGES_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale); when it holds no
 seed_scale chapter, it migrates it and runs seed_scale first. Each page is requested in-process through the
 whole Django stack (middleware, sessions, templates) and timed on the server side: median and p95 over the
 requests, the SQL queries one request makes, and the ratio of its median to a bare "hello" template view timed
-in the same run (the floor). Prints the database, row counts and git commit, and writes the same as JSON.
+in the same run (the floor; an empty page in the layout is timed beside it). Then one gunicorn worker serves
+every page over HTTP and its resident memory is read. Prints the database, row counts and git commit, and
+writes the same as JSON.
 """
 
 import argparse

@@ -24,6 +24,11 @@ from pickups.models import Pickup
 from pickups.queries import IntakeDifference
 from recipients.models import Household
 
+# The audit page lists at most this many unbalanced routes, the largest differences first; the CSV has every route.
+ROUTES_SHOWN = 100
+SUPPLIERS_PER_PAGE = 50
+ROWS_PER_PAGE = 200
+
 
 def _form(request) -> AuditForm:
     """The audit's choices; missing ones default to the first chapter, every hub, this month so far."""
@@ -107,10 +112,6 @@ def audit_home(request):
     return render(request, "deliveries/audit/home.html", context)
 
 
-# The audit page lists at most this many unbalanced routes, the largest differences first; the CSV has every route.
-ROUTES_SHOWN = 100
-
-
 def _share_unaccounted(balance: audit.RouteBalance) -> Decimal:
     return abs(balance.unaccounted) / balance.carried if balance.carried > 0 else Decimal("Infinity")
 
@@ -145,10 +146,6 @@ def audit_rescued(request):
     page = Paginator(suppliers, SUPPLIERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, **scope, "months": months, "page": page}
     return render(request, "deliveries/audit/rescued.html", context)
-
-
-SUPPLIERS_PER_PAGE = 50
-ROWS_PER_PAGE = 200
 
 
 @require_safe

@@ -2,8 +2,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from mimac.models import Hub
@@ -133,25 +132,21 @@ class IntakeDifference:
 def intake_differences(pickups: QuerySet) -> list[IntakeDifference]:
     """Per pickup and category, where the second count differs from the recorded lines (newest rows count).
 
-    The database first finds the pickups with a line the other side has no exact match for (two anti-joins),
-    then adds up both sides of only those, per pickup and category: a year of checked pickups costs two
-    passes and returns only its few differences.
+    The database first finds the checked pickups with a line the other side has no exact match for (two
+    anti-joins, one pass over a year's lines), and only those few are added up and compared.
     """
     suspects = pickups.filter(_has_unmatched_line(pickups), intake_check__isnull=False)
-    checked = list(suspects.values_list("pk", flat=True))
-    if not checked:
-        return []
-    recorded = PickupLine.objects.newest().filter(pickup__in=checked).annotate(counted=ZERO).order_by()
-    counted = IntakeCheckLine.objects.newest().filter(check_of__pickup__in=checked).annotate(recorded=ZERO).order_by()
-    both = recorded.values_list("pickup", "category__name", "category__unit", "quantity", "counted").union(
-        counted.values_list("check_of__pickup", "category__name", "category__unit", "recorded", "quantity"), all=True
-    )
-    sql, params = both.order_by().query.sql_with_params()
-    with connections[pickups.db].cursor() as cursor:
-        cursor.execute(DIFFERENCES_SQL % sql, params)
-        rows = [(pickup, name, unit, _cents(was), _cents(now)) for pickup, name, unit, was, now in cursor.fetchall()]
-    by_pk = Pickup.objects.filter(pk__in={row[0] for row in rows}).select_related("supplier", "hub").in_bulk()
-    return [IntakeDifference(by_pk[pickup], name, unit, was, now) for pickup, name, unit, was, now in rows]
+    suspects = list(suspects.values_list("pk", flat=True))
+    recorded = _totals(PickupLine.objects.newest().filter(pickup__in=suspects), "pickup")
+    counted = _totals(IntakeCheckLine.objects.newest().filter(check_of__pickup__in=suspects), "check_of__pickup")
+    by_pk = Pickup.objects.filter(pk__in=suspects).select_related("supplier", "hub").in_bulk()
+    differences = []
+    for key in sorted(recorded.keys() | counted.keys()):
+        was, now = recorded.get(key, Decimal(0)), counted.get(key, Decimal(0))
+        if was != now:
+            pickup_id, name, unit = key
+            differences.append(IntakeDifference(by_pk[pickup_id], name, unit, was, now))
+    return differences
 
 
 def _has_unmatched_line(pickups: QuerySet) -> Q:
@@ -168,15 +163,6 @@ def _has_unmatched_line(pickups: QuerySet) -> Q:
     return Q(pk__in=recorded) | Q(pk__in=counted.values("check_of__pickup"))
 
 
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=10, decimal_places=2))
-# Over the ORM's own SQL for both sides; SQLite adds decimals as floats, hence a difference of half a cent.
-DIFFERENCES_SQL = """
-    WITH flows (pickup, category, unit, recorded, counted) AS (%s)
-    SELECT pickup, category, unit, SUM(recorded), SUM(counted) FROM flows
-    GROUP BY pickup, category, unit HAVING ABS(SUM(recorded) - SUM(counted)) >= 0.005
-    ORDER BY pickup, category
-"""
-
-
-def _cents(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+def _totals(lines: QuerySet, pickup_path: str) -> dict:
+    rows = lines.values(pickup_path, "category__name", "category__unit").annotate(total=Sum("quantity"))
+    return {(row[pickup_path], row["category__name"], row["category__unit"]): row["total"] for row in rows}

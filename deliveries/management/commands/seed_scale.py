@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from deliveries.audit import ZERO, Movements
 from deliveries.models import (
     DeliveryLine,
     Handout,
@@ -68,6 +69,7 @@ class Scale:
         self.say = command.stdout.write
         self.number, self.households, self.suppliers, self.weeks = number, households, suppliers, weeks
         self.categories = list(Category.objects.filter(active=True))
+        self.category_pks = [category.pk for category in self.categories]
         self.produce = Category.objects.get(name="Produce")
 
     def build(self):
@@ -158,7 +160,7 @@ class Scale:
             PickupLine(
                 pickup=pickup,
                 category=category,
-                quantity=Decimal(5 + (pickup.pk * 7 + i) % 40),
+                quantity=Decimal(50 + (pickup.pk * 7 + i) % 40),
                 recorded_by=pickup.recorded_by,
                 recorded_at=pickup.recorded_at,
             )
@@ -301,44 +303,75 @@ class Scale:
         )
         self._step("handouts", len(handouts))
         self._step("handout lines", len(self._append(HandoutLine, lines)))
-        counts, spoiled = [], []
-        for week in range(self.weeks):
-            friday = self.first + datetime.timedelta(weeks=week, days=(4 - self.first.weekday()) % 7)
-            for hub in self.hubs:
-                counts.append(
-                    StockCount(
-                        hub=hub,
-                        date=friday,
-                        counted_by=self.coordinator,
-                        recorded_by=self.coordinator,
-                        recorded_at=self._at(friday),
-                    )
-                )
-                spoiled.append(
-                    Spoilage(
-                        hub=hub,
-                        date=friday,
-                        category=self.produce,
-                        quantity=Decimal(4),
-                        reason="mould",
-                        recorded_by=self.coordinator,
-                        recorded_at=self._at(friday),
-                    )
-                )
-        counts = self._append(StockCount, counts)
-        count_lines = (
-            StockCountLine(
-                stock_count=count,
-                category=category,
-                quantity=Decimal(50),
-                recorded_by=count.recorded_by,
-                recorded_at=count.recorded_at,
+        spoiled = (
+            Spoilage(
+                hub=hub,
+                date=friday,
+                category=self.produce,
+                quantity=Decimal(4),
+                reason="mould",
+                recorded_by=self.coordinator,
+                recorded_at=self._at(friday),
             )
-            for count in counts
-            for category in self.categories[:10]
+            for friday in self._fridays()
+            for hub in self.hubs
         )
-        self._step("stock count lines", len(self._append(StockCountLine, count_lines)))
         self._step("spoilage rows", len(self._append(Spoilage, spoiled)))
+        self._counts()
+
+    def _fridays(self) -> list[datetime.date]:
+        first = self.first + datetime.timedelta(days=(4 - self.first.weekday()) % 7)
+        return [
+            first + datetime.timedelta(weeks=week)
+            for week in range(self.weeks)
+            if first.toordinal() + 7 * week < self.today.toordinal()
+        ]
+
+    def _counts(self):
+        """A count at every hub each Friday that agrees with the ledger, except hub 0's last count of produce:
+        12% short, for the audit to find."""
+        net, fridays = self._net_movements(), self._fridays()
+        counts, counted = [], []
+        for hub in self.hubs:
+            counted += self._shelves_on(hub, fridays, net)
+            counts += [
+                StockCount(hub=hub, date=friday, counted_by=self.coordinator, recorded_by=self.coordinator,
+                           recorded_at=self._at(friday))
+                for friday in fridays
+            ]  # fmt: skip
+        counted[len(fridays) - 1][self.produce.pk] *= Decimal("0.88")
+        counts = self._append(StockCount, counts)
+        lines = (
+            StockCountLine(stock_count=count, category_id=category, quantity=quantity.quantize(Decimal("0.01")),
+                           recorded_by=count.recorded_by, recorded_at=count.recorded_at)
+            for count, shelves in zip(counts, counted, strict=True)
+            for category, quantity in shelves.items()
+        )  # fmt: skip
+        self._step("stock count lines", len(self._append(StockCountLine, lines)))
+
+    def _net_movements(self) -> dict[tuple, Decimal]:
+        """Per (hub, day, category): received less delivered, handed out and spoiled, as the audit adds them up."""
+        movements = Movements.between(self.hubs, self.first, self.today)
+        net: dict[tuple, Decimal] = {}
+        for flow, sign in (("received", 1), ("delivered", -1), ("handed_out", -1), ("spoiled", -1)):
+            for hub, totals in movements.days[flow].items():
+                for day, category, total in totals:
+                    net[hub, day, category] = net.get((hub, day, category), ZERO) + sign * total
+        return net
+
+    def _shelves_on(self, hub, fridays: list[datetime.date], net) -> list[dict[int, Decimal]]:
+        """What the hub holds of each category at the end of each Friday, from an opening stock that keeps every
+        shelf at 100 or more all year."""
+        running, lowest, on_fridays = dict.fromkeys(self.category_pks, ZERO), {}, []
+        day, count_days = self.first, set(fridays)
+        while day < self.today:
+            for category in self.category_pks:
+                running[category] += net.get((hub.pk, day, category), ZERO)
+                lowest[category] = min(lowest.get(category, ZERO), running[category])
+            if day in count_days:
+                on_fridays.append(dict(running))
+            day += datetime.timedelta(days=1)
+        return [{pk: held + 100 - lowest[pk] for pk, held in shelves.items()} for shelves in on_fridays]
 
     def _at(self, day) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)

@@ -17,7 +17,6 @@ import http.cookiejar
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,6 +44,8 @@ SERVER_ENV = {
 }
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mimac.settings")
+
+from bench.server import gunicorn  # noqa: E402
 
 
 def recreate_database():
@@ -145,23 +146,6 @@ class Volunteer:
         return time.perf_counter() - started
 
 
-def start_server():
-    env = {**os.environ, **SERVER_ENV}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "mimac.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(BASE + "/healthz", timeout=1).read()  # noqa: S310 (loopback)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def shift_start(volunteers: list[Volunteer]) -> list[float]:
     waits, barrier = [], threading.Barrier(len(volunteers))
 
@@ -249,16 +233,12 @@ def main():
         stop_ids[username] = list(
             Stop.objects.filter(route__driver__username=username).order_by("sequence").values_list("pk", flat=True)
         )
-    server = start_server()
-    try:
+    with gunicorn(PORT, workers=2, env={**os.environ, **SERVER_ENV}):
         volunteers = [Volunteer(username) for username in usernames]
         waits = shift_start(volunteers[:20])
         for volunteer in volunteers[20:]:
             volunteer.sign_in()
         timings, errors, succeeded = load(volunteers, options.seconds, stop_ids)
-    finally:
-        server.terminate()
-        server.wait()
     stored = Stop.objects.exclude(outcome="").count()
 
     print(f"MIMAC load, gunicorn 2 workers on PostgreSQL, {os.cpu_count()} cores, {options.users} volunteers")

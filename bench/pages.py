@@ -44,7 +44,9 @@ from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
+from django.utils.http import urlencode  # noqa: E402
 
+from bench.server import gunicorn  # noqa: E402
 from mimac.wsgi import settle  # noqa: E402
 
 HELLO = engines["django"].from_string("<!DOCTYPE html><title>hello</title><p>Hello, {{ name }}.</p>")
@@ -101,14 +103,8 @@ def pages(chapter, route, supplier, today):
         ("route builder", "coordinator", reverse("deliveries:route_detail", args=[route.pk]), None),
         ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
         ("hub desk", "volunteer", reverse("deliveries:hub_desk", args=[hub.pk]), None),
-        ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + _query(year), None),
+        ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + urlencode(year), None),
     ]
-
-
-def _query(params):
-    from django.utils.http import urlencode
-
-    return urlencode(params)
 
 
 def measure(client, url, data, requests) -> dict:
@@ -185,13 +181,7 @@ def worker_memory(clients, pages_to_serve, requests) -> float:
     signed-in clients' session cookies work there because the sessions are in the same database.
     """
     port = 8765
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "mimac.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz")
+    with gunicorn(port, workers=1, env=os.environ.copy()) as server:
         for _name, who, url, data in pages_to_serve:
             cookie = "; ".join(f"{key}={morsel.value}" for key, morsel in clients[who].cookies.items())
             for _ in range(requests if data is None else 0):  # POSTs need a CSRF token: the in-process run has them
@@ -200,20 +190,7 @@ def worker_memory(clients, pages_to_serve, requests) -> float:
                     response.read()
         [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         status = Path(f"/proc/{worker}/status").read_text()
-        return round(int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024, 1)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=1).read()  # noqa: S310 (loopback)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer at {url}")
+    return round(int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024, 1)
 
 
 def _commit() -> str:

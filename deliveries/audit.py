@@ -160,6 +160,11 @@ class RouteBalance:
     def flagged(self) -> bool:
         return exceeds(self.unaccounted, self.carried, self.tolerance)
 
+    @property
+    def share_unaccounted(self) -> Decimal:
+        """How much of what it carried the route cannot account for (a fraction; infinite if it carried nothing)."""
+        return abs(self.unaccounted) / self.carried if self.carried > 0 else Decimal("Infinity")
+
 
 def with_routes(balances: list[RouteBalance]) -> list[RouteBalance]:
     """The balances with their routes and volunteers (the driver, then the helpers)."""
@@ -317,6 +322,12 @@ class Audit:
             )
             for route, category in sorted(moved.keys() | given.keys())
         ]
+
+    @cached_property
+    def unbalanced_routes(self) -> list[RouteBalance]:
+        """The route balances beyond the tolerance, the largest share unaccounted first."""
+        flagged = (balance for balance in self.route_balances if balance.flagged)
+        return sorted(flagged, key=lambda balance: balance.share_unaccounted, reverse=True)
 
     def flag_rows(self, kind: str):
         """The rows behind a flag: a queryset, or for the flags computed per category, a list."""

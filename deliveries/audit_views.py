@@ -2,7 +2,6 @@
 
 import datetime
 import functools
-from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -87,8 +86,7 @@ def audit_home(request):
     table = request.GET.get("csv")
     if table in CSV_TABLES:
         return _csv(request.user, table, report)
-    balances = report.route_balances
-    flagged = sorted((balance for balance in balances if balance.flagged), key=_share_unaccounted, reverse=True)
+    flagged = report.unbalanced_routes
     check = audit.latest_chain_check(chapter)
     context = {
         "form": form,
@@ -98,7 +96,7 @@ def audit_home(request):
         "stock_flags": sum(len(r.flagged) for r in report.reconciliations),
         "balances": audit.with_routes(flagged[:ROUTES_SHOWN]),
         "balances_not_shown": len(flagged[ROUTES_SHOWN:]),
-        "routes_loaded": len({balance.route_id for balance in balances}),
+        "routes_loaded": len({balance.route_id for balance in report.route_balances}),
         "route_flags": len({balance.route_id for balance in flagged}),
         "flags": _flags(form, report),
         "chain_flag": audit.chain_flag(check),
@@ -110,10 +108,6 @@ def audit_home(request):
         "charts": [bar_chart(unit, points) for unit, points in report.weekly().items()],
     }
     return render(request, "deliveries/audit/home.html", context)
-
-
-def _share_unaccounted(balance: audit.RouteBalance) -> Decimal:
-    return abs(balance.unaccounted) / balance.carried if balance.carried > 0 else Decimal("Infinity")
 
 
 def _flags(form, report: audit.Audit) -> list[dict]:
@@ -313,7 +307,7 @@ def audit_sheet(request):
     context = {
         **scope,
         "reconciliations": report.reconciliations,
-        "balances": audit.with_routes([balance for balance in report.route_balances if balance.flagged]),
+        "balances": audit.with_routes(report.unbalanced_routes),
         "flags": _flags(form, report),
         "served": audit.served(chapter, hubs, period),
         "head": LedgerHead.objects.filter(chapter=chapter).first(),

@@ -13,7 +13,7 @@ def settle() -> None:
     """Import every view now, then move all that start-up made into the collector's permanent generation.
 
     The cyclic garbage collector otherwise re-scans Django's hundreds of thousands of long-lived objects
-    whenever a request allocates many: on the year's audit that was a third of the time.
+    whenever a request allocates many: on the year's audit, collection went from 30-40 ms to 11-16 ms a request.
     """
     get_resolver().url_patterns  # noqa: B018 (importing the URLconf imports every view)
     gc.freeze()

@@ -1,5 +1,7 @@
 """Distribution out: delivery routes and their stops. Supply meets distribution here."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F
@@ -62,6 +64,14 @@ class Route(Versioned):
         if not claimed:
             raise StaleEdit(current=Route.objects.get(pk=self.pk))
         self.version = version + 1
+
+    @property
+    def open_to_its_volunteers(self) -> bool:
+        """Its driver and helpers see its sheet, stops and load-out only while it is published and dated today or
+        tomorrow in the chapter's zone (tomorrow's is printed the evening before): an older sheet is a list of
+        names, addresses and diets."""
+        today = self.chapter.today()
+        return self.status == self.Status.PUBLISHED and today <= self.date <= today + datetime.timedelta(days=1)
 
     @property
     def volunteers(self) -> list:

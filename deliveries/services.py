@@ -156,7 +156,7 @@ def copy_route(*, route: Route, date: datetime.date) -> Route:
 @transaction.atomic
 def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Decimal]], note: str = "") -> Stop:
     """What happened at a stop. Two people recording it at once: the first wins, the second is told."""
-    stop = Stop.objects.select_for_update(of=("self",)).select_related("route", "recorded_by").get(pk=stop.pk)
+    stop = Stop.objects.select_for_update(of=("self",)).select_related("route__chapter", "recorded_by").get(pk=stop.pk)
     if stop.outcome:
         raise RouteRefused(
             _("%(name)s already recorded this stop as %(outcome)s at %(time)s. Nothing of yours was saved.")
@@ -168,6 +168,10 @@ def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Dec
         )
     if stop.route.status != Route.Status.PUBLISHED:
         raise RouteRefused(_("Only the stops of a published route are recorded."))
+    if stop.route.date > stop.route.chapter.today():
+        raise RouteRefused(
+            _("This route is for %(date)s: its stops are recorded on its day.") % {"date": stop.route.date.isoformat()}
+        )
     if outcome == Stop.Outcome.DELIVERED and not lines:
         raise RouteRefused(_("Enter what was handed over, or choose another outcome."))
     DeliveryLine.objects.bulk_create(

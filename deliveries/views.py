@@ -226,7 +226,7 @@ def route_print(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, route, {Route.Status.PUBLISHED, Route.Status.DONE}):
+    if not _coordinator_or_on_route(request, route):
         raise PermissionDenied
     stops = queries.planned_stops(route)
     context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
@@ -260,12 +260,12 @@ def my_routes(request):
     return render(request, "deliveries/my_routes.html", {"routes": routes})
 
 
-def _coordinator_or_on_route(request, route, statuses) -> bool:
-    """A coordinator of the route's chapter, or its driver or a helper while it is in one of `statuses`."""
+def _coordinator_or_on_route(request, route) -> bool:
+    """A coordinator of the route's chapter, or its driver or a helper while the route is open to them."""
     if access.may(request.user, route.chapter, Action.PLAN_ROUTES):
         return True
     on_route = request.user.pk in {route.driver_id, *(helper.pk for helper in route.helpers.all())}
-    return on_route and route.status in statuses
+    return on_route and route.open_to_its_volunteers
 
 
 def _get_my_stop(request, pk) -> Stop:
@@ -277,7 +277,7 @@ def _get_my_stop(request, pk) -> Stop:
         pk=pk,
     )
     access.require(request.user, stop.route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, stop.route, {Route.Status.PUBLISHED}):
+    if not _coordinator_or_on_route(request, stop.route):
         raise Http404
     return stop
 
@@ -343,7 +343,7 @@ def route_load(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, route, {Route.Status.PUBLISHED}):
+    if not _coordinator_or_on_route(request, route):
         raise Http404
     form = LoadForm(request.POST or None, route=route, recorder=request.user, request=request)
     if form.is_valid():

@@ -128,6 +128,38 @@ def require(user, chapter: Chapter, action: Action) -> None:
         raise Http404 if action in HIDDEN_WHEN_REFUSED else PermissionDenied
 
 
+def may_manage_account(user, membership: Membership) -> bool:
+    """Whether `user` may hand out a password or a set-password link for the account of `membership`.
+
+    An account is one person in every chapter they belong to: whoever gets into it acts in all of them. So a
+    coordinator may do it only for an account whose every active membership is in a chapter they coordinate,
+    and never for a coordinator's, a staff member's or an admin's: those are a coalition admin's job.
+    """
+    if user.is_superuser:
+        return True
+    person = membership.user
+    if not (membership.active and person.is_active) or person.is_superuser or person.is_staff:
+        return False
+    coordinated = {m.chapter_id for m in memberships_of(user) if standing(m) == Role.COORDINATOR}
+    theirs = Membership.objects.active().filter(user=person).values_list("chapter_id", "role")
+    return all(chapter_id in coordinated and role != Role.COORDINATOR for chapter_id, role in theirs)
+
+
+def may_end_membership(user, membership: Membership) -> bool:
+    """Whether `user` may deactivate `membership`: the chapter's business, except for a coordinator (two
+    coordinators vouched them in, so one cannot take them out), a staff member or an admin."""
+    if user.is_superuser:
+        return True
+    person = membership.user
+    return membership.role != Role.COORDINATOR and not (person.is_superuser or person.is_staff)
+
+
+def refuse(user, chapter: Chapter, subject: str):
+    """A 403 for an action the page did not offer, written to the trail first."""
+    record(TrailEvent.Kind.REFUSED, user, chapter, subject)
+    raise PermissionDenied
+
+
 def chapters_where(user, action: Action) -> list[Chapter]:
     """The chapters in which the user may take the action; 403 when there is none."""
     if user.is_superuser:

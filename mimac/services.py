@@ -41,11 +41,6 @@ def issue_password_link(*, membership: Membership, by) -> str:
     )
 
 
-def may_reset_password(membership: Membership) -> bool:
-    """A coordinator gives temporary passwords to volunteers and auditors; coordinators go to an admin."""
-    return membership.active and membership.role != Role.COORDINATOR and not membership.user.is_superuser
-
-
 @transaction.atomic
 def reset_password(*, membership: Membership, by) -> str:
     """A temporary password to hand over in person; they must choose their own at their next sign-in.

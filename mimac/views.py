@@ -134,6 +134,8 @@ def member_password_link(request, pk):
     if membership.user.has_usable_password():
         # A coordinator may not take over an account that is already set up.
         raise PermissionDenied
+    if not access.may_manage_account(request.user, membership):
+        access.refuse(request.user, membership.chapter, f"password link for account #{membership.user_id}")
     link = services.issue_password_link(membership=membership, by=request.user)
     return _password_link_page(request, membership, link)
 
@@ -142,8 +144,10 @@ def member_password_link(request, pk):
 def member_password_reset(request, pk):
     """A temporary password for a member who forgot theirs, shown once, to hand over in person."""
     membership = access.get_membership(request, pk, Action.MANAGE_MEMBERS)
-    if not membership.user.has_usable_password() or not services.may_reset_password(membership):
+    if not membership.user.has_usable_password():
         raise PermissionDenied
+    if not access.may_manage_account(request.user, membership):
+        access.refuse(request.user, membership.chapter, f"password reset for account #{membership.user_id}")
     temporary = services.reset_password(membership=membership, by=request.user)
     context = {"membership": membership, "chapter": membership.chapter, "temporary": temporary}
     return render(request, "mimac/member_password_reset.html", context)
@@ -236,6 +240,7 @@ def member_detail(request, pk):
     vouches = Prefetch("vouches", queryset=Vouch.objects.select_related("voucher"))
     membership = Membership.objects.prefetch_related(vouches).select_related("chapter", "user").get(pk=membership.pk)
     user, chapter = request.user, membership.chapter
+    may_manage = access.may(user, chapter, Action.MANAGE_MEMBERS)
     context = {
         "membership": membership,
         "chapter": chapter,
@@ -244,8 +249,9 @@ def member_detail(request, pk):
         "events": membership.events.select_related("actor"),
         "trust_refusal": membership.vouch_refusal(user, VouchKind.TRUST),
         "coordinator_refusal": membership.vouch_refusal(user, VouchKind.COORDINATOR),
-        "may_manage": access.may(user, chapter, Action.MANAGE_MEMBERS),
-        "may_reset_password": services.may_reset_password(membership),
+        "may_manage": may_manage,
+        "may_manage_account": may_manage and access.may_manage_account(user, membership),
+        "may_deactivate": may_manage and membership.active and access.may_end_membership(user, membership),
     }
     return render(request, "mimac/member_detail.html", context)
 
@@ -274,6 +280,8 @@ def _vouch(request, pk, kind, action):
 @require_POST
 def member_deactivate(request, pk):
     membership = access.get_membership(request, pk, Action.MANAGE_MEMBERS)
+    if not access.may_end_membership(request.user, membership):
+        access.refuse(request.user, membership.chapter, f"deactivation of membership #{membership.pk}")
     if membership.active:
         membership.deactivate(by=request.user)
         messages.success(request, _("%(name)s can no longer sign in to this chapter.") % {"name": membership.user})

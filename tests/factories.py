@@ -32,6 +32,13 @@ def make_member(chapter, username, role=Role.VOLUNTEER, trust=Trust.TRUSTED, joi
     )
 
 
+def add_membership(chapter, person, role=Role.VOLUNTEER, trust=Trust.TRUSTED):
+    """The same person (a user, or one of their memberships) in another chapter."""
+    user = getattr(person, "user", person)
+    trusted_since = timezone.localdate() if trust == Trust.TRUSTED else None
+    return Membership.objects.create(user=user, chapter=chapter, role=role, trust=trust, trusted_since=trusted_since)
+
+
 def make_supplier(chapter, name="Corner Grocery", **fields):
     from pickups.models import Supplier
 

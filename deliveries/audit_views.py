@@ -153,11 +153,12 @@ def audit_rows(request):
     rows, title = _rows_behind(what, request.GET, **scope)
     if request.GET.get("csv"):
         header = [_("Date"), _("Where"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"), _("Recorded at")]
-        known = what in FLOWS or what in FLAGS or what in {"count", "route", "missed", "served"}
-        record(TrailEvent.Kind.EXPORTED, request.user, scope["chapter"], f"audit rows {what if known else '?'}")
+        # Only a name the page knows goes into the trail and the file name (a header: no quotes or line breaks).
+        known = what if what in FLOWS or what in FLAGS or what in {"count", "route", "missed", "served"} else "rows"
+        record(TrailEvent.Kind.EXPORTED, request.user, scope["chapter"], f"audit rows {known}")
         described = map(_describe, rows)
         body = [[r["date"], r["where"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]] for r in described]
-        return csv_response(f"mimac-audit-{what}-{scope['period'].start}.csv", header, body)
+        return csv_response(f"mimac-audit-{known}-{scope['period'].start}.csv", header, body)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     described = [_describe(row) for row in page]
     context = {"form": form, **scope, "title": title, "rows": described, "page": page, "what": what}

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,5 +31,6 @@ def csv_text(header: list, rows) -> str:
 
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Quoted and escaped by Django: a file name never ends the header or starts another.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

@@ -40,6 +40,7 @@ class ScheduleForm(VersionedModelForm):
     skip_dates_text = forms.CharField(
         label=_("Dates to skip"),
         required=False,
+        max_length=366 * len("2026-12-24\n"),  # a whole year of dates, one a line
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One date a line, as 2026-12-24. Chapter holidays and supplier closures are skipped anyway."),
     )

@@ -32,7 +32,7 @@ class Supplier(Versioned):
     contact_name = models.CharField(_("business contact"), max_length=120, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     instructions = models.TextField(
-        _("pickup instructions"), blank=True, help_text=_("Where to park, which door, whom to ask.")
+        _("pickup instructions"), max_length=2000, blank=True, help_text=_("Where to park, which door, whom to ask.")
     )
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("usually gives"), blank=True, related_name="+")

@@ -423,3 +423,12 @@ def test_the_rows_behind_a_figure_run_the_same_queries_for_1_and_25_rows(client,
     _a_day_of_everything(world, produce, 24)
     for what, (one, rows) in counts.items():
         assert queries(what) == (one, rows * 25), what
+
+
+@pytest.mark.parametrize("what", ["received\r\nSet-Cookie: sessionid=x", 'received"; filename="evil.exe', "nonsense"])
+def test_an_odd_what_never_reaches_the_csv_file_name(client, world, what):
+    client.force_login(world.auditor.user)
+    response = client.get(reverse("audit:rows"), {"what": what, "csv": "1"})
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert re.fullmatch(r'attachment; filename="mimac-audit-rows-\d{4}-\d\d-\d\d\.csv"', disposition)

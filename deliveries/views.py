@@ -247,17 +247,19 @@ def after_sign_in(request):
 
 
 def my_routes(request):
-    """Today's published routes the volunteer is on, stop by stop, in large type, and nothing else."""
+    """Today's published routes the volunteer is on, stop by stop, in large type, and nothing else; tomorrow's
+    only by name, to print their sheets the evening before."""
     user = request.user
-    routes = []
+    routes, tomorrow = [], []
     for membership in access.memberships_of(user):
         chapter = membership.chapter
-        mine = Route.objects.filter(chapter=chapter, date=chapter.today(), status=Route.Status.PUBLISHED)
-        for route in mine.filter(Q(driver=user) | Q(helpers=user)).distinct().select_related("hub", "driver"):
+        mine = Route.objects.filter(Q(driver=user) | Q(helpers=user), chapter=chapter, status=Route.Status.PUBLISHED)
+        for route in mine.filter(date=chapter.today()).distinct().select_related("hub", "driver"):
             stops = queries.planned_stops(route)
             recorded = sum(1 for planned in stops if planned.stop.outcome)
             routes.append({"route": route, "stops": stops, "recorded": recorded})
-    return render(request, "deliveries/my_routes.html", {"routes": routes})
+        tomorrow += mine.filter(date=chapter.today() + datetime.timedelta(days=1)).distinct().select_related("hub")
+    return render(request, "deliveries/my_routes.html", {"routes": routes, "tomorrow": tomorrow})
 
 
 def _coordinator_or_on_route(request, route) -> bool:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from deliveries.models import DeliveryLine
 from mimac.models import Category
 from tests.factories import make_household, make_route
+from tests.pages import assert_clean_page
 
 
 def test_tomorrow_is_counted_in_the_chapters_zone(client, world):
@@ -43,3 +44,17 @@ def test_a_stop_of_tomorrows_route_is_seen_but_not_recorded_before_its_day(clien
     assert stop.outcome == ""
     assert not DeliveryLine.objects.exists()
     assert "recorded on its day" in response.text
+
+
+def test_tomorrows_route_is_listed_to_print_but_not_its_stops(client, world):
+    tomorrow = world.chapter.today() + datetime.timedelta(days=1)
+    route = make_route(world.chapter, world.hub, date=tomorrow, driver=world.volunteer.user, status="published",
+                       households=[make_household(world.chapter, name="Dalia")], name="Northside Friday")  # fmt: skip
+    client.force_login(world.volunteer.user)
+
+    page = client.get(reverse("deliveries:my_routes"))
+
+    assert "Northside Friday" in page.text
+    assert reverse("deliveries:route_print", args=[route.pk]) in page.text
+    assert "Dalia" not in page.text
+    assert_clean_page(page)

@@ -1,6 +1,5 @@
 import csv
 import datetime
-import io
 import secrets
 
 from dateutil.relativedelta import relativedelta
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mimac.models import Chapter
-from mimac.spreadsheets import csv_text
+from mimac.spreadsheets import CsvRefused, csv_reader
 from recipients.forms import HOUSEHOLD_FIELDS, HouseholdForm
 from recipients.models import Household, HouseholdExport
 
@@ -62,7 +61,9 @@ def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
             _("This file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' and try again.")
         ) from None
     try:
-        return _parse_rows(csv.DictReader(io.StringIO(text)), chapter)
+        return _parse_rows(csv_reader(text), chapter)
+    except CsvRefused as refusal:
+        raise ImportRefused(str(refusal)) from None
     except csv.Error as error:
         raise ImportRefused(
             _("This file cannot be read as CSV (%(error)s). Save it again as 'CSV UTF-8' and try again.")
@@ -167,11 +168,11 @@ def import_households(rows: list[dict], *, chapter: Chapter, by) -> int:
     return len(rows)
 
 
-def export_csv(households, *, chapter: Chapter, by, what: str = "list") -> str:
-    """The households as CSV, safe to open in a spreadsheet; the export is logged."""
+def export_rows(households, *, chapter: Chapter, by, what: str = "list") -> list[list[str]]:
+    """The households as rows under CSV_COLUMNS; the export is logged."""
     rows = [[_cell(household, column) for column in CSV_COLUMNS] for household in households]
     HouseholdExport.objects.create(chapter=chapter, by=by, rows=len(rows), what=what)
-    return csv_text(CSV_COLUMNS, rows)
+    return rows
 
 
 def _cell(household: Household, column: str) -> str:

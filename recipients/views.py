@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mimac import access
 from mimac.access import Action
 from mimac.models import TrailEvent, record
+from mimac.spreadsheets import csv_response
 from mimac.views import edit_versioned
 from recipients import services
 from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
@@ -151,12 +151,9 @@ def household_erase(request, pk):
 def household_export(request, code):
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
     households = chapter.households.select_related("chapter", "hub").order_by("number")
-    content = services.export_csv(households, chapter=chapter, by=request.user)
+    rows = services.export_rows(households, chapter=chapter, by=request.user)
     record(TrailEvent.Kind.EXPORTED, request.user, chapter, "household list")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="households-{chapter.code}-{timezone.localdate()}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(f"households-{chapter.code}-{timezone.localdate()}.csv", services.CSV_COLUMNS, rows)
 
 
 def household_import(request, code):

@@ -177,6 +177,16 @@ def test_the_export_escapes_formulas_and_is_logged_for_the_other_coordinators(co
     assert (export.by, export.rows) == (world.coordinator.user, 1)
 
 
+def test_every_exported_cell_is_quoted_so_a_semicolon_spreadsheet_sees_no_new_cell(coordinator, world):
+    make_household(world.chapter, name="Amina;=cmd|' /C calc'!A0", allergies="-2+3")
+    response = coordinator.post(reverse("recipients:household_export", args=["RIV"]))
+    header, row = response.content.decode().splitlines()
+    assert header.startswith('"code","name","mode",')
+    assert row.startswith('"RIV-0001","Amina;=cmd|\' /C calc\'!A0","delivery",')
+    assert '"\'-2+3"' in row, "a formula at the start of a cell is still neutralised"
+    assert "no-store" in response["Cache-Control"]
+
+
 def upload(content: bytes, name="households.csv"):
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
@@ -217,8 +227,12 @@ def test_a_csv_with_one_bad_row_saves_nothing_and_names_the_row_and_field(coordi
         ("name,size,mode,contact,consent_on\nJosé,2,delivery,paper_only,2026-01-01\n".encode("latin-1"), "not UTF-8"),
         (csv_file(["Amina,4,2,delivery,12 Oak St,paper_only,2026-01-05,ar,"] * 10_000), "More than 2000 households"),
         (b"name,size,mode,contact,consent_on\n", "has a header but no households"),
+        (
+            b"name,size,mode,contact,consent_on,address,name\nAmina,4,delivery,paper_only,2026-01-05,12 Oak St,Bilal\n",
+            "The header row names a column more than once: name. Keep one of each.",
+        ),
     ],
-    ids=["wrong-columns", "wrong-encoding", "ten-thousand-rows", "empty"],
+    ids=["wrong-columns", "wrong-encoding", "ten-thousand-rows", "empty", "duplicated-column"],
 )
 def test_a_malformed_csv_gets_a_clear_message(coordinator, world, content, message):
     response = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(content)})

@@ -15,8 +15,9 @@ PASSWORD_CHANGE_DUE = "password_change_due"  # noqa: S105 (a session key, not a 
 class SharedLaptopMiddleware:
     """What a shared hub laptop needs on every page a signed-in member sees.
 
-    - The page is never stored: the back button after sign-out shows nothing of the last person.
-    - Once the session's idle time is up, an open page replaces itself with the signed-out page,
+    - Nothing is stored, whatever its type (a page, a CSV, a photo): the back button after sign-out
+      and the browser's cache show nothing of the last person.
+    - Once the session's idle time is up, an open HTML page replaces itself with the signed-out page,
       with no JavaScript. This is the HTTP form of <meta http-equiv="refresh">, which browsers treat
       the same way; as a header it needs no change to any template.
     """
@@ -26,9 +27,10 @@ class SharedLaptopMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated and response.get("Content-Type", "").startswith("text/html"):
+        if request.user.is_authenticated:
             add_never_cache_headers(response)
-            response["Refresh"] = f"{settings.SESSION_COOKIE_AGE}; url={reverse('signed_out')}"
+            if response.get("Content-Type", "").startswith("text/html"):
+                response["Refresh"] = f"{settings.SESSION_COOKIE_AGE}; url={reverse('signed_out')}"
         return response
 
 

@@ -1,16 +1,19 @@
 import csv
 import datetime
-import io
+import secrets
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mimac.models import Chapter
-from mimac.spreadsheets import csv_text
+from mimac.spreadsheets import CsvRefused, csv_reader
 from recipients.forms import HOUSEHOLD_FIELDS, HouseholdForm
 from recipients.models import Household, HouseholdExport
 
@@ -19,6 +22,10 @@ MAX_IMPORT_BYTES = 2_000_000
 REQUIRED_COLUMNS = {"name", "size", "mode", "contact", "consent_on"}
 CSV_COLUMNS = ["code", *HOUSEHOLD_FIELDS, "status", "status_since"]
 MULTIPLE = {"dietary_needs", "non_food_needs"}
+# A pending import travels in the preview page, signed for one chapter and one session.
+PENDING_IMPORT_SALT = "recipients.household_import"
+# Room left in a request (DATA_UPLOAD_MAX_MEMORY_SIZE) for the CSRF token and the button beside it.
+PENDING_IMPORT_HEADROOM = 10_000
 # What an absent or empty cell of an optional column means.
 IMPORT_DEFAULTS = {"children": "0", "seniors": "0", "delivery_window": Household.Window.ANY, "language": "en"}
 
@@ -54,7 +61,9 @@ def parse_import(upload, chapter: Chapter) -> tuple[list[dict], list[str]]:
             _("This file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' and try again.")
         ) from None
     try:
-        return _parse_rows(csv.DictReader(io.StringIO(text)), chapter)
+        return _parse_rows(csv_reader(text), chapter)
+    except CsvRefused as refusal:
+        raise ImportRefused(str(refusal)) from None
     except csv.Error as error:
         raise ImportRefused(
             _("This file cannot be read as CSV (%(error)s). Save it again as 'CSV UTF-8' and try again.")
@@ -109,6 +118,45 @@ def _row_data(row: dict, chapter: Chapter) -> dict:
     return {key: data.getlist(key) for key in data}
 
 
+def sign_pending_import(rows: list[dict], *, chapter: Chapter, session_key: str) -> str:
+    """The parsed rows, signed for the preview page to send back with the confirm. Nothing of an
+    unconfirmed import is stored on the server (not even in the session, which backups copy)."""
+    token = signing.dumps(
+        {"id": secrets.token_urlsafe(12), "rows": rows}, salt=_pending_salt(chapter, session_key), compress=True
+    )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and len(token) > limit - PENDING_IMPORT_HEADROOM:
+        raise ImportRefused(_("These households hold too much text to confirm in one go. Split the file in two."))
+    return token
+
+
+def read_pending_import(token: str, *, chapter: Chapter, session_key: str, done: list[str]) -> dict:
+    """The rows a preview page sent back, if it was signed for this chapter and session within the idle
+    time and its id is not among the imports `done` already."""
+    try:
+        pending = signing.loads(token, salt=_pending_salt(chapter, session_key), max_age=settings.SESSION_COOKIE_AGE)
+    except signing.SignatureExpired:
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        raise ImportRefused(
+            ngettext(
+                "This preview is older than %(minutes)d minute. Upload the file again.",
+                "This preview is older than %(minutes)d minutes. Upload the file again.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        ) from None
+    except signing.BadSignature:
+        pending = None
+    if pending is None or pending["id"] in done:
+        raise ImportRefused(_("That import is no longer waiting. Upload the file again."))
+    return pending
+
+
+def _pending_salt(chapter: Chapter, session_key: str) -> str:
+    # A new session (signing in again) or another chapter makes an old preview's token worthless.
+    return f"{PENDING_IMPORT_SALT}:{chapter.pk}:{session_key}"
+
+
 @transaction.atomic
 def import_households(rows: list[dict], *, chapter: Chapter, by) -> int:
     """All or nothing: any row that no longer validates undoes the whole import."""
@@ -120,11 +168,11 @@ def import_households(rows: list[dict], *, chapter: Chapter, by) -> int:
     return len(rows)
 
 
-def export_csv(households, *, chapter: Chapter, by, what: str = "list") -> str:
-    """The households as CSV, safe to open in a spreadsheet; the export is logged."""
+def export_rows(households, *, chapter: Chapter, by, what: str = "list") -> list[list[str]]:
+    """The households as rows under CSV_COLUMNS; the export is logged."""
     rows = [[_cell(household, column) for column in CSV_COLUMNS] for household in households]
     HouseholdExport.objects.create(chapter=chapter, by=by, rows=len(rows), what=what)
-    return csv_text(CSV_COLUMNS, rows)
+    return rows
 
 
 def _cell(household: Household, column: str) -> str:

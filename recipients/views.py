@@ -1,21 +1,21 @@
 """Household pages. Like every page a member sees, they are sent with Cache-Control: no-store
 (mimac.middleware.SharedLaptopMiddleware): the hub laptop is shared."""
 
-import secrets
-
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mimac import access
 from mimac.access import Action
 from mimac.models import TrailEvent, record
+from mimac.spreadsheets import csv_response
 from mimac.views import edit_versioned
 from recipients import services
 from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
@@ -23,7 +23,8 @@ from recipients.models import Household, HouseholdExport
 
 HOUSEHOLDS_PER_PAGE = 25
 RECENT_STOPS = 10
-IMPORT_SESSION_KEY = "household_import"
+# The ids of imports this session confirmed, so that a preview is imported once only.
+IMPORTS_DONE = "household_imports_done"
 
 
 def _get_household(request, pk) -> Household:
@@ -150,18 +151,22 @@ def household_erase(request, pk):
 def household_export(request, code):
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
     households = chapter.households.select_related("chapter", "hub").order_by("number")
-    content = services.export_csv(households, chapter=chapter, by=request.user)
+    rows = services.export_rows(households, chapter=chapter, by=request.user)
     record(TrailEvent.Kind.EXPORTED, request.user, chapter, "household list")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="households-{chapter.code}-{timezone.localdate()}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(f"households-{chapter.code}-{timezone.localdate()}.csv", services.CSV_COLUMNS, rows)
 
 
 def household_import(request, code):
-    """Upload, preview every row's problems, confirm. Only parsed rows wait in the session, never the file."""
+    """Upload, preview every row's problems, confirm. Until the confirm, the parsed rows wait only in the
+    preview page (signed); the file itself is never kept."""
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
-    context = {"chapter": chapter, "form": ImportForm(), "rows": None, "problems": []}
+    context = {
+        "chapter": chapter,
+        "form": ImportForm(),
+        "rows": None,
+        "problems": [],
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    }
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_import(request, chapter)
     if request.method == "POST":
@@ -170,27 +175,30 @@ def household_import(request, code):
         if form.is_valid():
             try:
                 rows, problems = services.parse_import(form.cleaned_data["file"], chapter)
+                if not problems:
+                    context["token"] = services.sign_pending_import(
+                        rows, chapter=chapter, session_key=request.session.session_key
+                    )
             except services.ImportRefused as refusal:
                 form.add_error("file", str(refusal))
             else:
                 context.update(rows=rows, problems=problems, count=len(rows))
-                if not problems:
-                    token = secrets.token_urlsafe(16)
-                    request.session[IMPORT_SESSION_KEY] = {"token": token, "chapter": chapter.pk, "rows": rows}
-                    context["token"] = token
     return render(request, "recipients/household_import.html", context)
 
 
 def _confirm_import(request, chapter):
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not pending or pending["token"] != request.POST.get("token") or pending["chapter"] != chapter.pk:
-        messages.error(request, _("That import is no longer waiting. Upload the file again."))
-        return redirect("recipients:household_import", code=chapter.code)
+    done = request.session.get(IMPORTS_DONE, [])
     try:
+        pending = services.read_pending_import(
+            request.POST.get("token", ""), chapter=chapter, session_key=request.session.session_key, done=done
+        )
         count = services.import_households(pending["rows"], chapter=chapter, by=request.user)
     except services.ImportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("recipients:household_import", code=chapter.code)
+    request.session[IMPORTS_DONE] = [*done[-19:], pending["id"]]  # the last 20: more than one idle time sees
     record(TrailEvent.Kind.HOUSEHOLD, request.user, chapter, f"{count} imported")
-    messages.success(request, _("%(count)d households imported.") % {"count": count})
+    messages.success(
+        request, ngettext("%(count)d household imported.", "%(count)d households imported.", count) % {"count": count}
+    )
     return redirect("recipients:household_list")

@@ -2,9 +2,14 @@
 
 import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+
+from mimac.models import Photo
+from mimac.photos import clean_photo
+from tests import images
 
 START = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
@@ -58,3 +63,29 @@ def test_no_page_a_member_sees_is_stored_by_the_browser(signed_in_client):
     response = signed_in_client.get(reverse("home"))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+@pytest.fixture
+def photo(world):
+    photo = Photo.objects.create(
+        chapter=world.chapter,
+        uploaded_by=world.coordinator.user,
+        image=clean_photo(images.upload(images.encode(images.food_photo()))),
+    )
+    yield photo
+    photo.image.delete(save=False)  # the field's storage is chosen at import, so not the test's tmp_path
+
+
+def test_every_response_to_a_member_is_kept_out_of_the_browser_cache_whatever_its_type(client, world, photo):
+    """A CSV and a photo. MIMAC sends no SVG response of its own: the charts and the QR code are drawn
+    inside HTML pages, and the favicon is a public static file that WhiteNoise serves before any session."""
+    client.force_login(world.auditor.user)
+    responses = [
+        client.get(reverse("audit:home"), {"csv": "rescued"}),
+        client.get(reverse("photo_file", args=[photo.pk])),
+    ]
+    assert [response["Content-Type"].split(";")[0] for response in responses] == ["text/csv", "image/jpeg"]
+    for response in responses:
+        assert "no-store" in response["Cache-Control"], response["Content-Type"]
+        assert "private" in response["Cache-Control"], response["Content-Type"]
+        assert "Refresh" not in response, "only an HTML page can replace itself with the signed-out page"

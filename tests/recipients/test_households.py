@@ -1,18 +1,23 @@
 import csv
 import datetime
 import io
+import random
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import CharField, Sum, TextField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from mimac.models import Category
+from mimac.models import Category, Membership, Role, Trust
 from pickups.models import PickupLine
 from recipients.models import Household, HouseholdExport
 from tests.factories import make_household, make_schedule, make_supplier
@@ -172,6 +177,16 @@ def test_the_export_escapes_formulas_and_is_logged_for_the_other_coordinators(co
     assert (export.by, export.rows) == (world.coordinator.user, 1)
 
 
+def test_every_exported_cell_is_quoted_so_a_semicolon_spreadsheet_sees_no_new_cell(coordinator, world):
+    make_household(world.chapter, name="Amina;=cmd|' /C calc'!A0", allergies="-2+3")
+    response = coordinator.post(reverse("recipients:household_export", args=["RIV"]))
+    header, row = response.content.decode().splitlines()
+    assert header.startswith('"code","name","mode",')
+    assert row.startswith('"RIV-0001","Amina;=cmd|\' /C calc\'!A0","delivery",')
+    assert '"\'-2+3"' in row, "a formula at the start of a cell is still neutralised"
+    assert "no-store" in response["Cache-Control"]
+
+
 def upload(content: bytes, name="households.csv"):
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
@@ -212,8 +227,12 @@ def test_a_csv_with_one_bad_row_saves_nothing_and_names_the_row_and_field(coordi
         ("name,size,mode,contact,consent_on\nJosé,2,delivery,paper_only,2026-01-01\n".encode("latin-1"), "not UTF-8"),
         (csv_file(["Amina,4,2,delivery,12 Oak St,paper_only,2026-01-05,ar,"] * 10_000), "More than 2000 households"),
         (b"name,size,mode,contact,consent_on\n", "has a header but no households"),
+        (
+            b"name,size,mode,contact,consent_on,address,name\nAmina,4,delivery,paper_only,2026-01-05,12 Oak St,Bilal\n",
+            "The header row names a column more than once: name. Keep one of each.",
+        ),
     ],
-    ids=["wrong-columns", "wrong-encoding", "ten-thousand-rows", "empty"],
+    ids=["wrong-columns", "wrong-encoding", "ten-thousand-rows", "empty", "duplicated-column"],
 )
 def test_a_malformed_csv_gets_a_clear_message(coordinator, world, content, message):
     response = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(content)})
@@ -228,6 +247,111 @@ def test_an_import_cannot_be_confirmed_twice_or_with_a_stale_token(coordinator, 
     again = coordinator.post(url, {"confirm": "1", "token": preview.context["token"]}, follow=True)
     assert "no longer waiting" in again.text
     assert Household.objects.count() == 2
+
+
+def _tables_holding(text: str) -> list[str]:
+    """Every text column of every table, and every session's decoded data, that holds `text`."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for field in model._meta.concrete_fields:
+            text_column = isinstance(field, CharField | TextField)
+            if text_column and model._base_manager.filter(**{f"{field.name}__contains": text}).exists():
+                found.append(f"{model._meta.db_table}.{field.column}")
+    found += [f"django_session {s.session_key}" for s in Session.objects.all() if text in str(s.get_decoded())]
+    return found
+
+
+def test_an_abandoned_import_preview_leaves_the_names_in_no_table(coordinator, world):
+    rows = ["Zephyrine Quillfeather,2,0,delivery,7 Birch St,paper_only,2026-01-05,en,", GOOD_ROWS[1]]
+    preview = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(csv_file(rows))})
+    assert "2 households are ready to import" in preview.text
+    coordinator.get(reverse("recipients:household_list"))  # and on to something else
+    assert _tables_holding("Zephyrine Quillfeather") == []
+    assert _tables_holding("7 Birch St") == []
+
+
+def test_an_import_confirmed_after_the_idle_time_is_refused_with_a_message(coordinator, world, settings):
+    url = reverse("recipients:household_import", args=["RIV"])
+    with time_machine.travel(datetime.datetime(2026, 1, 10, 10, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        coordinator.force_login(world.coordinator.user)
+        preview = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+        clock.shift(datetime.timedelta(minutes=10))
+        coordinator.get(reverse("recipients:household_list"))  # busy in another tab: still signed in
+        clock.shift(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 10 * 60 + 1))
+        late = coordinator.post(url, {"confirm": "1", "token": preview.context["token"]}, follow=True)
+    assert "This preview is older than 15 minutes" in late.text
+    assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["tampered", "other-chapter", "other-session"])
+def test_an_import_token_that_was_changed_or_moved_is_refused_with_a_message(coordinator, world, change):
+    preview = coordinator.post(
+        reverse("recipients:household_import", args=["RIV"]), {"file": upload(csv_file(GOOD_ROWS))}
+    )
+    token, chapter = preview.context["token"], "RIV"
+    if change == "tampered":
+        token = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+    elif change == "other-chapter":
+        Membership.objects.create(
+            user=world.coordinator.user,
+            chapter=world.other_chapter,
+            role=Role.COORDINATOR,
+            trust=Trust.TRUSTED,
+            joined_on=world.coordinator.joined_on,
+            trusted_since=world.coordinator.trusted_since,
+        )
+        chapter = "NGF"
+    else:
+        coordinator.logout()
+        coordinator.force_login(world.coordinator.user)
+    response = coordinator.post(
+        reverse("recipients:household_import", args=[chapter]), {"confirm": "1", "token": token}, follow=True
+    )
+    assert response.status_code == 200
+    assert "That import is no longer waiting. Upload the file again." in response.text
+    assert not Household.objects.exists()
+
+
+DENSE_HEADER = (
+    "name,size,children,seniors,mode,address,unit,access_notes,contact,phone,"
+    "consent_on,language,dietary_needs,allergies"
+)
+
+
+def _densest_rows(count: int) -> list[str]:
+    """Rows whose every text cell is as long as allowed and filled with random CJK: text that compresses least."""
+    rng = random.Random(19)  # noqa: S311 (test data, not a secret)
+
+    def text(length):
+        return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
+
+    return [
+        f"{text(120)},4,2,0,delivery,{text(200)},{text(40)},{text(300)},phone,{text(40)},2026-01-05,zh,,{text(200)}"
+        for _ in range(count)
+    ]
+
+
+def test_a_two_megabyte_import_of_the_densest_text_still_fits_in_the_confirm_request(coordinator, world, settings):
+    content = csv_file(_densest_rows(729), DENSE_HEADER)
+    assert 1_995_000 < len(content) <= 2_000_000, "just under the import's 2 MB limit"
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(content)})
+    assert "729 households are ready to import" in preview.text
+    body = urlencode({"confirm": "1", "token": preview.context["token"], "csrfmiddlewaretoken": "x" * 64})
+    assert len(body) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    coordinator.post(url, body, content_type="application/x-www-form-urlencoded")
+    assert Household.objects.count() == 729
+
+
+def test_rows_too_large_for_a_request_are_refused_at_the_preview(coordinator, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000
+    preview = coordinator.post(
+        reverse("recipients:household_import", args=["RIV"]), {"file": upload(csv_file(_densest_rows(5), DENSE_HEADER))}
+    )
+    assert "too much text to confirm in one go. Split the file in two." in preview.text
+    assert "token" not in preview.context
 
 
 def test_purge_erases_exactly_the_personal_fields_of_households_ended_long_ago(world, capsys):

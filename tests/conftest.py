@@ -1,13 +1,22 @@
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.core.files.storage import storages
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from mimac import two_factor
 from mimac.models import Role, Trust
+from mimac.photos import PhotoField
 from tests.factories import make_chapter, make_hub, make_member, make_user
+
+# Hypothesis keeps its caches beside the tests unless told otherwise: a test run leaves nothing in the work tree.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mimac-hypothesis")
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +30,16 @@ def _fast_test_settings(settings, tmp_path):
         "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.STATIC_ROOT = None
+
+
+@pytest.fixture(autouse=True)
+def _photos_in_the_tests_own_folder(_fast_test_settings, monkeypatch):
+    """A photo field takes its storage once, when its model is imported: point it at the test's folder, so a
+    test run leaves no photo in the work tree."""
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, PhotoField):
+                monkeypatch.setattr(field, "storage", storages["photos"])
 
 
 @pytest.fixture(autouse=True)

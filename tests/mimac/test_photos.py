@@ -1,4 +1,5 @@
 import io
+import pathlib
 
 import pytest
 from django import forms
@@ -196,3 +197,12 @@ def test_recheck_lists_stored_photos_the_current_detector_would_refuse(world, se
     output = capsys.readouterr().out
     assert f"photo {photo.pk}  chapter RIV" in output
     assert "1 would now be refused" in output
+
+
+def test_a_test_stores_its_photos_in_its_own_folder_not_the_work_tree(world, tmp_path):
+    photo = Photo.objects.create(
+        chapter=world.chapter,
+        uploaded_by=world.coordinator.user,
+        image=clean_photo(images.upload(images.encode(images.food_photo()))),
+    )
+    assert pathlib.Path(photo.image.path).is_relative_to(tmp_path)

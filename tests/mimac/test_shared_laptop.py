@@ -72,8 +72,7 @@ def photo(world):
         uploaded_by=world.coordinator.user,
         image=clean_photo(images.upload(images.encode(images.food_photo()))),
     )
-    yield photo
-    photo.image.delete(save=False)  # the field's storage is chosen at import, so not the test's tmp_path
+    return photo
 
 
 def test_every_response_to_a_member_is_kept_out_of_the_browser_cache_whatever_its_type(client, world, photo):

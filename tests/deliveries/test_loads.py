@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from deliveries import services
@@ -64,3 +65,18 @@ def test_returns_need_no_countersign(client, world):
     client.force_login(world.volunteer.user)
     client.post(reverse("deliveries:route_load", args=[route.pk]), {"direction": "back", f"category_{produce.pk}": "3"})
     assert RouteLoad.objects.get().direction == "back"
+
+
+def test_a_countersigning_username_longer_than_any_account_can_have_is_a_form_error(client, world):
+    route = _route(world)
+    produce = Category.objects.get(name="Produce")
+    client.force_login(world.volunteer.user)
+    url = reverse("deliveries:route_load", args=[route.pk])
+    data = {"direction": "out", f"category_{produce.pk}": "20", "countersign_password": PASSWORD}
+    response = client.post(url, {**data, "countersign_username": "c" * 300})
+    assert response.status_code == 200
+    assert response.context["form"].errors["countersign_username"] == [
+        "A username has at most 150 characters (this has 300)."
+    ]
+    assert not RouteLoad.objects.exists()
+    assert not AccessAttempt.objects.exists(), "the sign-in throttle never sees it"

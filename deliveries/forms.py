@@ -201,14 +201,16 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
             username=cleaned.get("countersign_username"),
             password=cleaned.get("countersign_password"),
         )
-        if user is None:
+        trusted = Membership.objects.active().filter(chapter=self.route.chapter, trust=Trust.TRUSTED)
+        # One answer for a wrong password and for the right one of someone who may not countersign (the
+        # recorder included), or this form would tell which passwords are right.
+        if user is None or user == self.recorder or not trusted.filter(user=user).exists():
             raise forms.ValidationError(
-                _("A second member countersigns what leaves the hub: their username and password.")
+                _(
+                    "A second trusted member of the chapter countersigns what leaves the hub: "
+                    "check their username and password."
+                )
             )
-        if user == self.recorder:
-            raise forms.ValidationError(_("The countersigning member must be someone else."))
-        if not Membership.objects.active().filter(chapter=self.route.chapter, user=user, trust=Trust.TRUSTED).exists():
-            raise forms.ValidationError(_("Only a trusted member of the chapter can countersign."))
         return user
 
 

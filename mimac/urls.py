@@ -4,12 +4,11 @@ from django.urls import include, path, reverse_lazy
 
 from deliveries import views as deliveries_views
 from mimac import views
-from mimac.forms import SignInForm
 
 urlpatterns = [
     path("", deliveries_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/signed-out/", views.signed_out, name="signed_out"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -3,7 +3,14 @@ from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Spoilage, Stop
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, check_quantity, quantity_field
+from mimac.forms import (
+    CategoryQuantitiesMixin,
+    VersionedModelForm,
+    check_quantity,
+    password_field,
+    quantity_field,
+    username_field,
+)
 from mimac.models import Category, Hub, Membership, Role, Trust
 from mimac.photos import PhotoFormField
 from recipients.models import DietaryNeed, Household, NonFoodNeed
@@ -164,8 +171,8 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
     """What left the hub for the route, countersigned by a second member there; or what came back."""
 
     direction = forms.ChoiceField(label=_("This is"), choices=RouteLoad.Direction.choices, widget=forms.RadioSelect)
-    countersign_username = forms.CharField(label=_("Second member's username"), required=False)
-    countersign_password = forms.CharField(
+    countersign_username = username_field(label=_("Second member's username"), required=False)
+    countersign_password = password_field(
         label=_("Second member's password"), required=False, widget=forms.PasswordInput
     )
 
@@ -186,20 +193,24 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
         return cleaned
 
     def _countersigner(self, cleaned):
+        if self.has_error("countersign_username") or self.has_error("countersign_password"):
+            return None  # the field says what is wrong; nothing unusable reaches the sign-in throttle
         # Through the sign-in throttle: guessing a second member's password here counts as failing to sign in.
         user = authenticate(
             self.request,
             username=cleaned.get("countersign_username"),
             password=cleaned.get("countersign_password"),
         )
-        if user is None:
+        trusted = Membership.objects.active().filter(chapter=self.route.chapter, trust=Trust.TRUSTED)
+        # One answer for a wrong password and for the right one of someone who may not countersign (the
+        # recorder included), or this form would tell which passwords are right.
+        if user is None or user == self.recorder or not trusted.filter(user=user).exists():
             raise forms.ValidationError(
-                _("A second member countersigns what leaves the hub: their username and password.")
+                _(
+                    "A second trusted member of the chapter countersigns what leaves the hub: "
+                    "check their username and password."
+                )
             )
-        if user == self.recorder:
-            raise forms.ValidationError(_("The countersigning member must be someone else."))
-        if not Membership.objects.active().filter(chapter=self.route.chapter, user=user, trust=Trust.TRUSTED).exists():
-            raise forms.ValidationError(_("Only a trusted member of the chapter can countersign."))
         return user
 
 

@@ -1,12 +1,14 @@
 import datetime
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -226,7 +228,7 @@ def route_print(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, route):
+    if not _coordinator_or_on_route(request.user, route):
         raise PermissionDenied
     stops = queries.planned_stops(route)
     context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
@@ -234,7 +236,11 @@ def route_print(request, pk):
 
 
 def after_sign_in(request):
-    """Where sign-in leads: a volunteer on a route today goes straight to it; everyone else home."""
+    """Where sign-in leads: the page asked for (`next`) if this person may open it; else a volunteer on a
+    route today goes straight to it, and everyone else home."""
+    target = request.GET.get("next", "")
+    if _may_return_to(request, target):
+        return redirect(target)
     user = request.user
     on_a_route_today = any(
         Route.objects.filter(chapter=m.chapter, date=m.chapter.today(), status=Route.Status.PUBLISHED)
@@ -244,6 +250,56 @@ def after_sign_in(request):
         if access.standing(m) in {Role.VOLUNTEER, access.OBSERVING}
     )
     return redirect("deliveries:my_routes" if on_a_route_today else "home")
+
+
+def _may_return_to(request, target: str) -> bool:
+    """Whether `next` names a page of this site this person may open (see RETURN_TO)."""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return False
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return False
+    check = RETURN_TO.get(match.view_name)
+    return request.user.is_superuser or (check is not None and check(request.user, **match.kwargs))
+
+
+def _works_on_route(user, route) -> bool:
+    """Whether the route's pages on the road open for the user, as `_get_my_stop`, `route_load` and
+    `route_print` decide."""
+    return (
+        route is not None
+        and access.may(user, route.chapter, Action.VIEW_CHAPTER)
+        and _coordinator_or_on_route(user, route)
+    )
+
+
+def _route(**lookup) -> Route | None:
+    return Route.objects.select_related("chapter").prefetch_related("helpers").filter(**lookup).first()
+
+
+def _works_at_desk(user, pk) -> bool:
+    hub = Hub.objects.select_related("chapter").filter(pk=pk).first()
+    return hub is not None and access.may(user, hub.chapter, Action.HUB_DESK)
+
+
+# After sign-in, `next` is followed only to these pages, and only when the check says the person may open
+# the page: on the shared laptop `next` is often the last person's page (the browser's Back asks for it
+# again), and the next person must not land on it refused. These are the pages people come back to after
+# their session ended; any other `next` is dropped for the usual landing page, one click from it. A page
+# missing here costs that click; a page here whose check were looser than its view would cost a refusal,
+# which tests/deliveries/test_on_the_road.py holds the checks against.
+RETURN_TO = {
+    "home": lambda user: True,
+    "deliveries:my_routes": lambda user: True,
+    "deliveries:stop_record": lambda user, pk: _works_on_route(user, _route(stops=pk)),
+    "deliveries:route_load": lambda user, pk: _works_on_route(user, _route(pk=pk)),
+    "deliveries:route_print": lambda user, pk: _works_on_route(user, _route(pk=pk)),
+    "deliveries:hub_desk": _works_at_desk,
+    "deliveries:hub_spoilage": _works_at_desk,
+    "deliveries:hub_count": _works_at_desk,
+    "deliveries:hub_count_sheet": _works_at_desk,
+}
 
 
 def my_routes(request):
@@ -262,11 +318,11 @@ def my_routes(request):
     return render(request, "deliveries/my_routes.html", {"routes": routes, "tomorrow": tomorrow})
 
 
-def _coordinator_or_on_route(request, route) -> bool:
+def _coordinator_or_on_route(user, route) -> bool:
     """A coordinator of the route's chapter, or its driver or a helper while the route is open to them."""
-    if access.may(request.user, route.chapter, Action.PLAN_ROUTES):
+    if access.may(user, route.chapter, Action.PLAN_ROUTES):
         return True
-    on_route = request.user.pk in {route.driver_id, *(helper.pk for helper in route.helpers.all())}
+    on_route = user.pk in {route.driver_id, *(helper.pk for helper in route.helpers.all())}
     return on_route and route.open_to_its_volunteers
 
 
@@ -279,7 +335,7 @@ def _get_my_stop(request, pk) -> Stop:
         pk=pk,
     )
     access.require(request.user, stop.route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, stop.route):
+    if not _coordinator_or_on_route(request.user, stop.route):
         raise Http404
     return stop
 
@@ -345,7 +401,7 @@ def route_load(request, pk):
         Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
-    if not _coordinator_or_on_route(request, route):
+    if not _coordinator_or_on_route(request.user, route):
         raise Http404
     form = LoadForm(request.POST or None, route=route, recorder=request.user, request=request)
     if form.is_valid():

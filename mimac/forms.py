@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
 
@@ -150,10 +152,45 @@ class HubForm(VersionedModelForm):
         return name
 
 
+# A username or password typed to sign in (or to countersign) is refused by the form when no account could
+# have it, before the sign-in throttle writes it down: its records hold 255 characters, and PostgreSQL refuses
+# more. Django's own password fields have no limit; 4096 is far beyond what a person types or a password
+# manager makes, and keeps a megabyte "password" from reaching the hasher.
+USERNAME_MAX_LENGTH = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+PASSWORD_MAX_LENGTH = 4096
+
+
+def username_field(**options) -> UsernameField:
+    message = ngettext_lazy(
+        "A username has at most %(limit_value)d character (this has %(show_value)d).",
+        "A username has at most %(limit_value)d characters (this has %(show_value)d).",
+        "limit_value",
+    )
+    return UsernameField(max_length=USERNAME_MAX_LENGTH, error_messages={"max_length": message}, **options)
+
+
+def password_field(**options) -> forms.CharField:
+    message = ngettext_lazy(
+        "A password has at most %(limit_value)d character (this has %(show_value)d).",
+        "A password has at most %(limit_value)d characters (this has %(show_value)d).",
+        "limit_value",
+    )
+    return forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH, strip=False, error_messages={"max_length": message}, **options
+    )
+
+
+class SignInForm(AuthenticationForm):
+    username = username_field(widget=forms.TextInput(attrs={"autofocus": True}))
+    password = password_field(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
 class InviteForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
-        max_length=150,
+        max_length=USERNAME_MAX_LENGTH,
         help_text=_("What they will type to sign in. Letters, digits and @ . + - _ only."),
     )
     first_name = forms.CharField(label=_("Name they want used"), max_length=150)

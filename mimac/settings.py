@@ -146,6 +146,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, also behind the proxy (axes uses django-ipware only if installed; it is not).
+AXES_CLIENT_IP_CALLABLE = "mimac.proxy.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mimac.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins go to MIMAC's own trail, without addresses
@@ -264,8 +266,12 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# Only behind a proxy that sets X-Forwarded-Proto itself and drops any value a client sent.
-if env_bool("BEHIND_PROXY", False):
+# Only behind a proxy that sets X-Forwarded-Proto itself and drops any value a client sent, and appends the
+# address it was reached from to X-Forwarded-For (the README's nginx lines).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# How many proxies in a row append to X-Forwarded-For (2 for a CDN in front of nginx); see mimac/proxy.py.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1, minimum=1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 

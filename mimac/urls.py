@@ -8,7 +8,7 @@ from mimac import views
 urlpatterns = [
     path("", deliveries_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/signed-out/", views.signed_out, name="signed_out"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template import loader
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mimac import access, ledger, photos, services, two_factor
 from mimac.access import Action
-from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm, TwoFactorCodeForm
+from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm, SignInForm, TwoFactorCodeForm
 from mimac.middleware import PASSWORD_CHANGE_DUE
 from mimac.models import (
     Hub,
@@ -54,6 +54,17 @@ def edit_versioned(request, form, template, context, saved_message, next_url, *,
             messages.success(request, saved_message)
             return redirect(next_url)
     return render(request, template, {**context, "form": form, "conflict": conflict})
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+
+    def get_success_url(self):
+        """Always the landing page (LOGIN_REDIRECT_URL), which follows `next` only to a page this person may
+        open: on the shared laptop it is often the last person's page."""
+        landing = resolve_url(settings.LOGIN_REDIRECT_URL)
+        target = self.get_redirect_url()  # empty unless a URL of this site
+        return f"{landing}?{urlencode({'next': target})}" if target else landing
 
 
 # Sent on signing out: the browser drops this site's cache, cookies and storage, so nothing of the

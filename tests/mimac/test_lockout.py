@@ -1,11 +1,15 @@
-"""Sign-in throttling: an account is paused after repeated failures from one address, and only there."""
+"""Sign-in throttling: an account is paused after repeated failures from one address, and only there
+(behind the proxy, the client's address)."""
 
 import datetime
 
+import pytest
 import time_machine
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from mimac.proxy import client_address
 from tests.factories import PASSWORD
 
 LAPTOP, HOME = "192.0.2.10", "198.51.100.7"
@@ -77,3 +81,65 @@ def test_guessing_a_countersigners_password_counts_as_failing_to_sign_in(client,
     assert not RouteLoad.objects.exists()
     client.logout()
     assert _sign_in(client, "coordinator").status_code == 429
+
+
+PROXY = "10.0.0.2"  # the proxy's own address: what the app sees as REMOTE_ADDR behind it
+
+
+def _via_proxy(client, username, forwarded_for, password=PASSWORD):
+    data = {"username": username, "password": password}
+    return client.post(reverse("login"), data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_the_proxy_failures_pause_only_the_address_they_came_from(client, world, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(6):
+        assert _via_proxy(client, "volunteer", "203.0.113.7", "wrong-password").status_code in {200, 429}
+    assert _via_proxy(client, "volunteer", "203.0.113.7").status_code == 429
+    assert _via_proxy(client, "volunteer", "198.51.100.23").status_code == 302, "the hub is not locked out"
+
+
+def test_behind_the_proxy_an_address_a_client_puts_in_front_is_not_believed(client, world, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        _via_proxy(client, "volunteer", "198.51.100.23, 203.0.113.7", "wrong-password")
+    assert _via_proxy(client, "volunteer", "203.0.113.7").status_code == 429, "keyed on what the proxy saw"
+    assert _via_proxy(client, "volunteer", "198.51.100.23").status_code == 302
+
+
+def test_behind_two_proxies_the_client_is_the_second_address_from_the_right(client, world, settings):
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = True, 2
+    for _ in range(5):
+        _via_proxy(client, "volunteer", "192.0.2.99, 203.0.113.7, 10.0.0.1", "wrong-password")
+    assert _via_proxy(client, "volunteer", "203.0.113.7, 10.0.0.1").status_code == 429
+    assert _via_proxy(client, "volunteer", "198.51.100.23, 10.0.0.1").status_code == 302
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(client, world):
+    wrong = {"username": "volunteer", "password": "wrong-password"}
+    for number in range(5):
+        client.post(reverse("login"), wrong, REMOTE_ADDR=LAPTOP, HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+    assert _sign_in(client, "volunteer").status_code == 429, "a client cannot dodge the pause by naming addresses"
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "address"),
+    [
+        (None, PROXY),  # not through the proxy: a health check from the machine itself
+        ("", PROXY),
+        (" , ", PROXY),
+        ("unknown", PROXY),
+        ("203.0.113.7:51234", PROXY),
+        ("2001:DB8:0:0::7", "2001:db8::7"),
+    ],
+)
+def test_behind_the_proxy_only_a_well_formed_address_is_taken_else_the_proxys(settings, forwarded_for, address):
+    settings.BEHIND_PROXY = True
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    assert client_address(RequestFactory().post("/", REMOTE_ADDR=PROXY, **headers)) == address
+
+
+def test_behind_more_proxies_than_addresses_the_leftmost_is_taken(settings):
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = True, 3
+    request = RequestFactory().post("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    assert client_address(request) == "203.0.113.7"

@@ -54,6 +54,7 @@ def test_the_local_defaults_fail_the_deployment_checks():
         ("SESSION_IDLE_MINUTES", "ten"),
         ("SESSION_IDLE_MINUTES", "0"),
         ("LOG_LEVEL", "LOUD"),
+        ("TRUSTED_PROXIES", "0"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

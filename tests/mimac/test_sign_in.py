@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -47,3 +48,17 @@ def test_the_sign_in_page_offers_to_switch_volunteer_when_someone_is_signed_in(s
     assert "Morgan is signed in on this laptop." in response.text
     assert "Not Morgan? Switch volunteer" in response.text
     assert 'name="password"' not in response.text
+
+
+def test_a_username_longer_than_any_account_can_have_is_a_form_error(client, user):
+    response = client.post(reverse("login"), {"username": "m" * 300, "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["A username has at most 150 characters (this has 300)."]
+    assert 'value="' + "m" * 300 + '"' in response.text, "what was typed stays in the form"
+    assert not AccessAttempt.objects.exists(), "the sign-in throttle never sees it"
+
+
+def test_a_password_longer_than_anyone_types_is_a_form_error(client, user):
+    response = client.post(reverse("login"), {"username": "member", "password": "p" * 5000})
+    assert response.status_code == 200
+    assert "at most 4096 characters" in response.context["form"].errors["password"][0]

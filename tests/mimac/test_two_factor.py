@@ -70,3 +70,14 @@ def test_coordinators_need_it_only_where_the_chapter_asks(world):
     world.chapter.save()
     assert _sign_in("coordinator").get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
     assert _sign_in("volunteer").get(reverse("home")).status_code == 200, "volunteers are not asked"
+
+
+def test_the_page_asked_for_at_sign_in_is_reached_through_the_second_factor(world):
+    device, _codes = _pair(_sign_in("admin"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=40), tick=False):  # a new code
+        client = Client()
+        signed_in = client.post(reverse("login"), {"username": "admin", "password": PASSWORD, "next": "/audit/"})
+        asked = client.get(signed_in["Location"])
+        assert asked["Location"].startswith(reverse("two_factor_verify"))
+        verified = client.post(asked["Location"], {"code": _code(device)})
+        assert client.get(verified["Location"])["Location"] == "/audit/"

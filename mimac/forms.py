@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +180,28 @@ def password_field(**options) -> forms.CharField:
     return forms.CharField(
         max_length=PASSWORD_MAX_LENGTH, strip=False, error_messages={"max_length": message}, **options
     )
+
+
+class PasswordLimitMixin:
+    """Django's own password forms take a password of any length: here, every password field has the limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limited = password_field()
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.PasswordInput) and field.max_length is None:
+                field.max_length = PASSWORD_MAX_LENGTH
+                field.validators.append(validators.MaxLengthValidator(PASSWORD_MAX_LENGTH))
+                field.error_messages["max_length"] = limited.error_messages["max_length"]
+                field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
+class PasswordChangeForm(PasswordLimitMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(PasswordLimitMixin, auth_forms.SetPasswordForm):
+    pass
 
 
 class SignInForm(AuthenticationForm):

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse_lazy
 
 from deliveries import views as deliveries_views
 from mimac import views
+from mimac.forms import SetPasswordForm
 
 urlpatterns = [
     path("", deliveries_views.home, name="home"),
@@ -18,7 +19,9 @@ urlpatterns = [
     path(
         "accounts/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="registration/password_set.html", success_url=reverse_lazy("password_set_done")
+            template_name="registration/password_set.html",
+            form_class=SetPasswordForm,
+            success_url=reverse_lazy("password_set_done"),
         ),
         name="password_set",
     ),

@@ -23,7 +23,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mimac import access, ledger, photos, services, two_factor
 from mimac.access import Action
-from mimac.forms import ChapterForm, Conflict, CorrectionForm, HubForm, InviteForm, SignInForm, TwoFactorCodeForm
+from mimac.forms import (
+    ChapterForm,
+    Conflict,
+    CorrectionForm,
+    HubForm,
+    InviteForm,
+    PasswordChangeForm,
+    SignInForm,
+    TwoFactorCodeForm,
+)
 from mimac.middleware import PASSWORD_CHANGE_DUE
 from mimac.models import (
     Hub,
@@ -224,6 +233,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Any member changes their password here; one given a temporary password is sent here first."""
 
     template_name = "registration/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
 
     def get_context_data(self, **kwargs):

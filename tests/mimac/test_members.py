@@ -1,6 +1,7 @@
 import re
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from mimac.models import Membership, MembershipEvent, Trust
@@ -134,3 +135,19 @@ def test_chapter_pages_are_clean(client, world):
         reverse("hub_edit", args=[world.hub.pk]),
     ]:
         assert_clean_page(client.get(url))
+
+
+def test_a_password_longer_than_anyone_types_is_refused_when_set_or_changed(client, world):
+    link = _link_in(_invite(client, world))
+    client.logout()
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    huge = "x" * 5000
+
+    refused = client.post(set_url, {"new_password1": huge, "new_password2": huge})
+    assert "A password has at most 4096 characters (this has 5000)." in refused.text
+    assert not get_user_model().objects.get(username="sam").has_usable_password()
+
+    client.force_login(world.volunteer.user)
+    change = {"old_password": "a-long-test-password", "new_password1": huge, "new_password2": huge}
+    assert "at most 4096 characters" in client.post(reverse("password_change"), change).text
+    assert signs_in(Client(), "volunteer")

@@ -21,10 +21,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.http import FileResponse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -216,10 +220,26 @@ class PhotoFormField(forms.FileField):
         return file
 
 
-def photo_storage():
-    from django.core.files.storage import storages
+class _PhotoStorage(LazyObject):
+    """STORAGES["photos"] as it is when a photo is stored or read, not as it was when the model was imported:
+    a field takes its storage once, at import. Like Django's own default_storage, it follows a change of the
+    STORAGES setting (tests give each test its own folder)."""
 
-    return storages["photos"]
+    def _setup(self):
+        self._wrapped = storages["photos"]
+
+
+PHOTO_STORAGE = _PhotoStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        PHOTO_STORAGE._wrapped = empty
+
+
+def photo_storage():
+    return PHOTO_STORAGE
 
 
 class PhotoField(models.FileField):

@@ -1,10 +1,9 @@
+import os
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.core.files.storage import storages
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,11 +11,43 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from mimac import two_factor
 from mimac.models import Role, Trust
-from mimac.photos import PhotoField
 from tests.factories import make_chapter, make_hub, make_member, make_user
 
 # Hypothesis keeps its caches beside the tests unless told otherwise: a test run leaves nothing in the work tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mimac-hypothesis")
+
+# A test run leaves no file in the work tree: every file there (ignored ones too) is noted when the session
+# starts and compared when it ends, except the tools' own folders and reports.
+WORK_TREE = Path(__file__).resolve().parent.parent
+UNWATCHED = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".ci/artifacts"}
+WORK_TREE_AT_START = pytest.StashKey[dict[str, tuple[int, int]]]()
+
+
+def work_tree_files(root: Path = WORK_TREE) -> dict[str, tuple[int, int]]:
+    """Every file below `root` but the unwatched ones, with its size and modification time."""
+    files = {}
+    for folder, subfolders, names in os.walk(root):
+        here = Path(folder).relative_to(root)
+        subfolders[:] = [name for name in subfolders if not {name, (here / name).as_posix()} & UNWATCHED]
+        for name in names:
+            if not name.startswith(".coverage"):
+                status = (Path(folder) / name).stat()
+                files[(here / name).as_posix()] = (status.st_size, status.st_mtime_ns)
+    return files
+
+
+def pytest_sessionstart(session):
+    session.stash[WORK_TREE_AT_START] = work_tree_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before, after = session.stash[WORK_TREE_AT_START], work_tree_files()
+    touched = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    if touched:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"The test run added, changed or removed files in the work tree: {touched}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
@@ -30,16 +61,6 @@ def _fast_test_settings(settings, tmp_path):
         "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.STATIC_ROOT = None
-
-
-@pytest.fixture(autouse=True)
-def _photos_in_the_tests_own_folder(_fast_test_settings, monkeypatch):
-    """A photo field takes its storage once, when its model is imported: point it at the test's folder, so a
-    test run leaves no photo in the work tree."""
-    for model in apps.get_models():
-        for field in model._meta.fields:
-            if isinstance(field, PhotoField):
-                monkeypatch.setattr(field, "storage", storages["photos"])
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -28,7 +27,8 @@ def _form_errors(content, name="photo.jpg"):
 
 
 def _stored_files():
-    storage = storages["photos"]
+    """What the photo field's own storage holds (each test's folder)."""
+    storage = Photo._meta.get_field("image").storage
     found = []
 
     def walk(folder):

@@ -12,12 +12,14 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 
 .PHONY: run test lint format migrations-check install clean bench-faces bench-load bench
 
+# `make run PORT=8001` serves on another port; `make run FRESH=1` rebuilds the demo dated today.
+PORT ?= 8000
 run: export DEBUG = 1
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "MIMAC is at http://127.0.0.1:8000/ (Ctrl-C stops it)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py seed_demo $(if $(FRESH),--fresh)
+	@echo "MIMAC is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered

@@ -45,20 +45,8 @@ SERVER_ENV = {
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mimac.settings")
 
+from bench.databases import create_database  # noqa: E402
 from bench.server import gunicorn  # noqa: E402
-
-
-def recreate_database():
-    import psycopg2
-
-    parts = urllib.parse.urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def seed(users: int) -> list[str]:
@@ -216,7 +204,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     options = parser.parse_args()
 
-    recreate_database()
+    create_database(DATABASE_URL, drop_first=True)
     import django
 
     django.setup()

@@ -2,8 +2,8 @@
 
     python bench/pages.py [--requests 30] [--only NAME] [--json bench/results/pages.json]      (or: make bench)
 
-Uses BENCH_PAGES_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale); when it holds no
-seed_scale chapter, it migrates it and runs seed_scale first. Each page is requested in-process through the
+Uses BENCH_PAGES_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale), made if missing; when it
+holds no seed_scale chapter, it migrates it and runs seed_scale first. Each page is requested in-process through the
 whole Django stack (middleware, sessions, templates) and timed on the server side: median and p95 over the
 requests, the SQL queries one request makes, and the ratio of its median to a bare "hello" template view timed
 in the same run (the floor; an empty page in the layout is timed beside it). Then one gunicorn worker serves
@@ -35,6 +35,9 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="mimac-bench-static
 
 import django  # noqa: E402
 
+from bench.databases import create_database  # noqa: E402
+
+create_database(os.environ["DATABASE_URL"])
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

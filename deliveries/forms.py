@@ -386,3 +386,17 @@ class AuditForm(forms.Form):
     def hubs_in_scope(self) -> list[Hub]:
         chapter, hub = self.cleaned_data["chapter"], self.cleaned_data.get("hub")
         return [hub] if hub else [h for h in self.hubs.values() if h.chapter == chapter]
+
+
+class RouteListForm(forms.Form):
+    """Which days the route list shows. Blank "From" means from the first route, blank "To" to the last."""
+
+    starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day comes before the first."))
+        return cleaned

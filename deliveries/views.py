@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from deliveries.forms import (
     LoadForm,
     PlannedItemsForm,
     RouteForm,
+    RouteListForm,
     SpoilageForm,
     StockCountForm,
     StopRecordForm,
@@ -34,6 +36,8 @@ from pickups import queries as pickup_queries
 from pickups.models import Pickup
 from pickups.queries import with_volunteers
 from recipients.models import Household
+
+ROUTES_PER_PAGE = 50
 
 
 def home(request):
@@ -72,15 +76,19 @@ def _get_stop(request, pk) -> Stop:
 
 
 def route_list(request):
+    """Routes from two weeks ago on, unless other days are asked for."""
     chapters = access.chapters_where(request.user, Action.PLAN_ROUTES)
-    routes = (
-        Route.objects.for_chapters(chapters)
-        .filter(date__gte=min(chapter.today() for chapter in chapters) - datetime.timedelta(days=14))
-        .select_related("chapter", "hub", "driver")
-        .prefetch_related("helpers", "stops")
-        .order_by("date", "name")
-    )
-    context = {"routes": routes, "chapters": chapters, "show_chapter": len(chapters) > 1}
+    two_weeks_ago = min(chapter.today() for chapter in chapters) - datetime.timedelta(days=14)
+    form = RouteListForm(request.GET if "starts_on" in request.GET else None, initial={"starts_on": two_weeks_ago})
+    starts_on, ends_on = two_weeks_ago, None
+    if form.is_bound and form.is_valid():
+        starts_on, ends_on = form.cleaned_data["starts_on"], form.cleaned_data["ends_on"]
+    routes = Route.objects.for_chapters(chapters)
+    routes = routes.filter(date__gte=starts_on) if starts_on else routes
+    routes = routes.filter(date__lte=ends_on) if ends_on else routes
+    routes = routes.select_related("chapter", "hub", "driver").prefetch_related("helpers", "stops")
+    page = Paginator(routes.order_by("date", "name", "pk"), ROUTES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "chapters": chapters, "show_chapter": len(chapters) > 1}
     return render(request, "deliveries/route_list.html", context)
 
 

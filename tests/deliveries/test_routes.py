@@ -2,6 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliveries import services
@@ -222,3 +224,34 @@ def test_the_builder_and_sheet_run_the_same_queries_for_1_and_25_stops(coordinat
         assert len(coordinator.get(builder).context["stops"]) == 25
     with django_assert_num_queries(len(sheet_one.captured_queries)):
         assert coordinator.get(sheet).context["count"] == 25
+
+
+def test_the_route_list_shows_two_weeks_back_and_older_routes_on_asking(client, world):
+    today = world.chapter.today()
+    old = make_route(world.chapter, world.hub, date=today - datetime.timedelta(days=40), name="Harvest week")
+    make_route(world.chapter, world.hub, name="This morning")
+    client.force_login(world.coordinator.user)
+    url = reverse("deliveries:route_list")
+
+    recent = client.get(url).text
+    assert "This morning" in recent
+    assert "Harvest week" not in recent
+
+    asked = client.get(url, {"starts_on": (old.date - datetime.timedelta(days=1)).isoformat(), "ends_on": ""})
+    assert "Harvest week" in asked.text
+    assert_clean_page(asked)
+
+    backwards = client.get(url, {"starts_on": today.isoformat(), "ends_on": old.date.isoformat()})
+    assert "The last day comes before the first." in backwards.text
+    assert "Harvest week" not in backwards.text
+
+
+def test_the_route_list_runs_the_same_queries_for_1_and_25_routes(client, world, django_assert_num_queries):
+    client.force_login(world.coordinator.user)
+    make_route(world.chapter, world.hub, households=[make_household(world.chapter)])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("deliveries:route_list"))
+    for number in range(24):
+        make_route(world.chapter, world.hub, name=f"Route {number}", households=[make_household(world.chapter)])
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(reverse("deliveries:route_list"))

@@ -1,9 +1,15 @@
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from deliveries.models import Route
 from mimac.management.commands.seed_demo import DEMO_PASSWORD
-from mimac.models import Membership, Trust
+from mimac.models import Category, Chapter, Membership, Trust
+from tests.factories import make_chapter
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(db):
@@ -86,3 +92,26 @@ def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer(db):
     assert today.count() == 2
     assert today.filter(helpers__username="newcomer").exists()
     assert Route.objects.filter(status=Route.Status.DONE).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_demo_fresh_rebuilds_the_demo_dated_today(capsys):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):
+        call_command("seed_demo", "--force")
+    assert not Route.objects.filter(date=timezone.localdate()).exists(), "a month later, today is empty"
+    categories = list(Category.objects.values_list("name", flat=True))
+
+    call_command("seed_demo", "--force", "--fresh")
+
+    assert Route.objects.filter(date=timezone.localdate()).exists()
+    assert list(Category.objects.values_list("name", flat=True)) == categories
+    assert get_user_model().objects.filter(username="admin").count() == 1
+    assert "Demo data loaded." in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_demo_fresh_refuses_a_database_with_other_chapters():
+    make_chapter("Eastside Pantry", "EAS")
+    with pytest.raises(CommandError, match="not the demo's"):
+        call_command("seed_demo", "--force", "--fresh")
+    assert Chapter.objects.filter(code="EAS").exists()

@@ -9,7 +9,15 @@ from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, check_quant
 from mimac.models import Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
-from pickups.recurrence import MONTH_WEEKS, NO_DATES_HORIZON, WEEKDAYS, Pattern, build_rrule, read_rrule
+from pickups.recurrence import (
+    MONTH_WEEKS,
+    NO_DATES_HORIZON,
+    WEEKDAYS,
+    Pattern,
+    build_rrule,
+    describe,
+    read_rrule,
+)
 
 
 def _date_input():
@@ -76,6 +84,13 @@ class ScheduleForm(VersionedModelForm):
             self.initial["skip_dates_text"] = "\n".join(self.instance.skip_dates)
         else:
             self.initial.setdefault("pattern", Pattern.WEEKLY)
+
+    def edited_fields(self) -> list[str]:
+        # The recurrence and skipped dates are the model's, edited through the fields above.
+        return ["rrule", *super().edited_fields(), "skip_dates"]
+
+    def shown(self, name: str, value) -> str:
+        return describe(value) if name == "rrule" else super().shown(name, value)
 
     def clean_skip_dates_text(self):
         dates = []

@@ -117,6 +117,7 @@ def route_detail(request, pk):
         "candidates": queries.candidates(route, chosen) if draft else [],
         "problems": services.publish_problems(route, [planned.stop for planned in stops]) if draft else [],
         "helpers": list(route.helpers.all()),
+        "recorded": sum(1 for planned in stops if planned.stop.outcome),
     }
     return render(request, "deliveries/route_detail.html", context)
 

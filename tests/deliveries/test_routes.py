@@ -222,3 +222,44 @@ def test_the_builder_and_sheet_run_the_same_queries_for_1_and_25_stops(coordinat
         assert len(coordinator.get(builder).context["stops"]) == 25
     with django_assert_num_queries(len(sheet_one.captured_queries)):
         assert coordinator.get(sheet).context["count"] == 25
+
+
+def _on_the_road(client, world, *names):
+    """A published route of today with the demo volunteer driving; they record its first stop as delivered."""
+    households = [make_household(world.chapter, name=name) for name in names]
+    route = make_route(world.chapter, world.hub, driver=world.volunteer.user, households=households, status="published")
+    first = route.stops.get(household=households[0])
+    client.force_login(world.volunteer.user)
+    produce = Category.objects.get(name="Produce")
+    recorded = client.post(
+        reverse("deliveries:stop_record", args=[first.pk]), {"outcome": "delivered", f"category_{produce.pk}": "6"}
+    )
+    assert recorded.status_code == 302
+    client.force_login(world.coordinator.user)
+    return route, first
+
+
+def test_a_route_with_recorded_stops_cannot_go_back_to_draft(client, world):
+    route, _first = _on_the_road(client, world, "A", "B")
+
+    response = client.post(
+        reverse("deliveries:route_unpublish", args=[route.pk]), {"version": route.version}, follow=True
+    )
+
+    assert "A stop of this route is recorded already, so it stays published for its volunteers." in response.text
+    route.refresh_from_db()
+    assert route.status == Route.Status.PUBLISHED
+    assert "Back to draft" not in response.text, "the button is not offered"
+
+
+def test_a_stop_with_a_recorded_outcome_cannot_be_taken_off_its_route(client, world):
+    route, first = _on_the_road(client, world, "A", "B")
+    Route.objects.filter(pk=route.pk).update(status=Route.Status.DRAFT)  # as a route put back before this rule
+    route.refresh_from_db()
+
+    response = client.post(reverse("deliveries:stop_remove", args=[first.pk]), {"version": route.version}, follow=True)
+
+    assert response.status_code == 200
+    assert f"{first.household.code} was recorded as delivered: it stays on the route." in response.text
+    assert route.stops.count() == 2
+    assert first.delivered_lines.count() == 1

@@ -7,7 +7,17 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, StaleEdit, Versioned
+from mimac.models import (
+    PLANNING_DAYS,
+    Category,
+    Chapter,
+    Hub,
+    LedgerEntry,
+    Photo,
+    QuantityEntry,
+    StaleEdit,
+    Versioned,
+)
 from recipients.models import Household
 
 
@@ -57,6 +67,10 @@ class Route(Versioned):
 
     def __str__(self):
         return f"{self.name} {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        self.chapter.check_dates(self, "date", days_ahead=PLANNING_DAYS)
 
     def claim(self, version: int) -> None:
         """Take the next version for a change to the route or its stops; refuse a change based on an old one."""

@@ -39,6 +39,14 @@ def check_quantity(form, field, category, quantity, *, allow_zero=False):
         )
 
 
+def chapter_day(chapter, day: datetime.date, *, days_ahead: int = 0) -> datetime.date:
+    """`day`, if the chapter's records may carry it (see Chapter.date_refusal); for a form's clean_<field>."""
+    refusal = chapter.date_refusal(day, days_ahead=days_ahead)
+    if refusal:
+        raise ValidationError(refusal)
+    return day
+
+
 class IdsField(forms.ModelMultipleChoiceField):
     """Several objects by id. Refuses what is not a database-sized id before asking the database, which
     Django's own field does not do for its IN query (a 30-digit number is a server error there)."""

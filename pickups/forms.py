@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, check_quantity, quantity_field
-from mimac.models import Category, ClosureDay, Role, Trust
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_day, check_quantity, quantity_field
+from mimac.models import PLANNING_DAYS, Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
 from pickups.recurrence import (
@@ -97,11 +97,14 @@ class ScheduleForm(VersionedModelForm):
         for number, line in enumerate(self.cleaned_data["skip_dates_text"].splitlines(), start=1):
             if line.strip():
                 try:
-                    dates.append(datetime.date.fromisoformat(line.strip()).isoformat())
+                    day = datetime.date.fromisoformat(line.strip())
                 except ValueError:
                     raise forms.ValidationError(
                         _("Line %(number)d is not a date. Write dates as 2026-12-24."), params={"number": number}
                     ) from None
+                if day.isoformat() not in self.instance.skip_dates:  # a date skipped already stays
+                    chapter_day(self.instance.chapter, day, days_ahead=PLANNING_DAYS)
+                dates.append(day.isoformat())
         return sorted(set(dates))
 
     def clean(self):

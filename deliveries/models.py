@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from mimac.models import (
     QuantityEntry,
     StaleEdit,
     Versioned,
+    changed_since_loaded,
 )
 from recipients.models import Household
 
@@ -71,6 +73,11 @@ class Route(Versioned):
     def clean(self):
         super().clean()
         self.chapter.check_dates(self, "date", days_ahead=PLANNING_DAYS)
+        # What its stops recorded counts on the route's day at its hub: moving it would move the ledger's figures.
+        moved = [name for name in ("date", "hub_id") if changed_since_loaded(self, name)]
+        if moved and self.pk and self.stops.exclude(outcome="").exists():
+            message = _("A stop of this route is recorded already: it stays on its day and at its hub.")
+            raise ValidationError({name.removesuffix("_id"): message for name in moved})
 
     def claim(self, version: int) -> None:
         """Take the next version for a change to the route or its stops; refuse a change based on an old one."""

@@ -143,7 +143,7 @@ class Chapter(Versioned):
 
     def clean(self):
         super().clean()
-        if self.started_on is None or not _changed(self, "started_on"):
+        if self.started_on is None or not changed_since_loaded(self, "started_on"):
             return
         try:
             today = self.today()
@@ -189,7 +189,7 @@ class Chapter(Versioned):
         errors = {}
         for name in names:
             day = getattr(instance, name)
-            if day is not None and _changed(instance, name):
+            if day is not None and changed_since_loaded(instance, name):
                 refusal = self.date_refusal(day, days_ahead=days_ahead)
                 if refusal:
                     errors[name] = refusal
@@ -197,7 +197,7 @@ class Chapter(Versioned):
             raise ValidationError(errors)
 
 
-def _changed(instance, name: str) -> bool:
+def changed_since_loaded(instance, name: str) -> bool:
     """Whether a field differs from what was loaded; always, for an object not loaded (see Versioned)."""
     loaded = getattr(instance, "_loaded_values", {})
     return name not in loaded or loaded[name] != getattr(instance, name)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from deliveries import services
 from deliveries.models import PlannedItem, Route
 from deliveries.services import RouteRefused, publish_problems
-from mimac.models import Category, StaleEdit
+from mimac.models import Category, Hub, StaleEdit
 from tests.factories import make_household, make_route
 from tests.pages import assert_clean_page
 
@@ -263,3 +263,21 @@ def test_a_stop_with_a_recorded_outcome_cannot_be_taken_off_its_route(client, wo
     assert f"{first.household.code} was recorded as delivered: it stays on the route." in response.text
     assert route.stops.count() == 2
     assert first.delivered_lines.count() == 1
+
+
+def test_a_route_with_recorded_stops_keeps_its_day_and_hub(client, world):
+    """What was delivered counts on the route's day at its hub: moving the route would move the ledger's figures."""
+    route, _first = _on_the_road(client, world, "A")
+    url = reverse("deliveries:route_edit", args=[route.pk])
+    data = {"name": route.name, "date": str(route.date), "hub": world.hub.pk, "driver": world.volunteer.user.pk}
+    data["version"] = route.version
+    other_hub = Hub.objects.create(chapter=world.chapter, name="Eastside Center", address="1 Grand Blvd")
+
+    moved = client.post(url, {**data, "date": str(route.date - datetime.timedelta(days=1)), "hub": other_hub.pk})
+
+    assert moved.status_code == 200
+    message = "A stop of this route is recorded already: it stays on its day and at its hub."
+    assert moved.context["form"].errors == {"date": [message], "hub": [message]}
+    assert client.post(url, {**data, "name": "Eastside, renamed"}).status_code == 302
+    route.refresh_from_db()
+    assert (route.date, route.hub, route.name) == (world.chapter.today(), world.hub, "Eastside, renamed")

@@ -6,6 +6,7 @@ from deliveries.models import HouseholdReport, Route, RouteLoad, Spoilage, Stop
 from mimac.forms import (
     CategoryQuantitiesMixin,
     VersionedModelForm,
+    chapter_day,
     check_quantity,
     password_field,
     quantity_field,
@@ -166,6 +167,11 @@ class HouseholdReportForm(forms.ModelForm):
         fields = ["date", "kind", "via", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.household = household  # whose chapter's calendar the date is checked against
+        self.fields["date"].initial = household.chapter.today()
+
 
 class LoadForm(CategoryQuantitiesMixin, forms.Form):
     """What left the hub for the route, countersigned by a second member there; or what came back."""
@@ -248,6 +254,9 @@ class HandoutForm(CategoryQuantitiesMixin, forms.Form):
             )
         return household
 
+    def clean_date(self):
+        return chapter_day(self.hub.chapter, self.cleaned_data["date"])
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not self.lines():
@@ -281,7 +290,7 @@ class SpoilageForm(forms.ModelForm):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.hub = hub
+        self.hub = self.instance.hub = hub  # the model checks the date against the hub's chapter
         self.fields["date"].initial = hub.chapter.today()
         self.fields["category"].queryset = Category.objects.filter(active=True)
         self.fields["photo"].help_text = _(
@@ -314,6 +323,9 @@ class StockCountForm(CategoryQuantitiesMixin, forms.Form):
         self.categories = sorted(Category.objects.filter(active=True), key=lambda c: c.pk not in held)
         for category in self.categories:
             self.fields[f"category_{category.pk}"] = quantity_field(category)
+
+    def clean_date(self):
+        return chapter_day(self.hub.chapter, self.cleaned_data["date"])
 
     def lines(self) -> list:
         """Every category counted, zeros included: an empty shelf is a count too."""

@@ -3,11 +3,23 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, StaleEdit, Versioned
+from mimac.models import (
+    PLANNING_DAYS,
+    Category,
+    Chapter,
+    Hub,
+    LedgerEntry,
+    Photo,
+    QuantityEntry,
+    StaleEdit,
+    Versioned,
+    changed_since_loaded,
+)
 from recipients.models import Household
 
 
@@ -57,6 +69,15 @@ class Route(Versioned):
 
     def __str__(self):
         return f"{self.name} {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        self.chapter.check_dates(self, "date", days_ahead=PLANNING_DAYS)
+        # What its stops recorded counts on the route's day at its hub: moving it would move the ledger's figures.
+        moved = [name for name in ("date", "hub_id") if changed_since_loaded(self, name)]
+        if moved and self.pk and self.stops.exclude(outcome="").exists():
+            message = _("A stop of this route is recorded already: it stays on its day and at its hub.")
+            raise ValidationError({name.removesuffix("_id"): message for name in moved})
 
     def claim(self, version: int) -> None:
         """Take the next version for a change to the route or its stops; refuse a change based on an old one."""

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliveries.models import (
     DeliveryLine,
@@ -61,7 +62,14 @@ def add_stops(*, route: Route, households: list[Household], version: int) -> lis
 
 @transaction.atomic
 def remove_stop(*, stop: Stop, version: int) -> None:
+    """Take a household off a draft route; a stop whose outcome is recorded is part of what happened, and stays."""
     _editable(stop.route, version)
+    stop = Stop.objects.select_related("household__chapter").get(pk=stop.pk)
+    if stop.outcome:
+        raise RouteRefused(
+            _("%(code)s was recorded as %(outcome)s: it stays on the route.")
+            % {"code": stop.household.code, "outcome": stop.get_outcome_display().lower()}
+        )
     stop.delete()
 
 
@@ -132,6 +140,17 @@ def back_to_draft(*, route: Route, version: int) -> None:
     route = Route.objects.select_for_update().get(pk=route.pk)
     if route.status != Route.Status.PUBLISHED:
         raise RouteRefused(_("Only a published route can go back to draft."))
+    recorded = route.stops.exclude(outcome="").count()
+    if recorded:
+        # Its volunteers are on the road with it: a draft would vanish from their phones mid-shift.
+        raise RouteRefused(
+            ngettext(
+                "A stop of this route is recorded already, so it stays published for its volunteers.",
+                "%(count)d stops of this route are recorded already, so it stays published for its volunteers.",
+                recorded,
+            )
+            % {"count": recorded}
+        )
     route.claim(version)
     route.status = Route.Status.DRAFT
     route.save(update_fields=["status"])

@@ -125,6 +125,7 @@ def route_detail(request, pk):
         "candidates": queries.candidates(route, chosen) if draft else [],
         "problems": services.publish_problems(route, [planned.stop for planned in stops]) if draft else [],
         "helpers": list(route.helpers.all()),
+        "recorded": sum(1 for planned in stops if planned.stop.outcome),
     }
     return render(request, "deliveries/route_detail.html", context)
 
@@ -390,10 +391,10 @@ def household_reports(request, pk):
     """What a household says it received, recorded by a coordinator; contradictions are flagged."""
     household = get_object_or_404(Household.objects.select_related("chapter"), pk=pk)
     access.require(request.user, household.chapter, Action.MANAGE_HOUSEHOLDS)
-    form = HouseholdReportForm(request.POST or None, initial={"date": household.chapter.today()})
+    form = HouseholdReportForm(request.POST or None, household=household)
     if form.is_valid():
         report = form.save(commit=False)
-        report.household, report.recorded_by = household, request.user
+        report.recorded_by = request.user
         report.save()
         messages.success(request, _("Their word is recorded."))
         return redirect("deliveries:household_reports", pk=household.pk)

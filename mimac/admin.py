@@ -13,7 +13,7 @@ class ClosureDayInline(admin.TabularInline):
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "time_zone", "observation_days"]
+    list_display = ["name", "code", "time_zone", "started_on", "observation_days"]
     search_fields = ["name", "code"]
     inlines = [ClosureDayInline]
 

@@ -31,9 +31,10 @@ PEOPLE = [
 def load(password: str) -> None:
     User = get_user_model()
     User.objects.create_superuser(username="admin", password=password, first_name="Ada")
-    chapters = {}
+    chapters, today = {}, timezone.localdate()
     for code, (name, hubs) in CHAPTERS.items():
-        chapters[code] = Chapter.objects.create(name=name, code=code)
+        # In use since before the demo's oldest records (households taken in half a year ago).
+        chapters[code] = Chapter.objects.create(name=name, code=code, started_on=today - datetime.timedelta(days=400))
         for hub_name, address, hours, cold, freezer in hubs:
             Hub.objects.create(
                 chapter=chapters[code],
@@ -43,7 +44,6 @@ def load(password: str) -> None:
                 cold_storage=cold,
                 freezer=freezer,
             )
-    today = timezone.localdate()
     for username, first_name, code, role, trusted in PEOPLE:
         user = User.objects.create_user(username=username, password=password, first_name=first_name)
         Membership.objects.create(

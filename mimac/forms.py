@@ -1,3 +1,6 @@
+import datetime
+from operator import attrgetter
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
@@ -5,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -33,6 +37,14 @@ def check_quantity(form, field, category, quantity, *, allow_zero=False):
             _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
             % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
         )
+
+
+def chapter_day(chapter, day: datetime.date, *, days_ahead: int = 0) -> datetime.date:
+    """`day`, if the chapter's records may carry it (see Chapter.date_refusal); for a form's clean_<field>."""
+    refusal = chapter.date_refusal(day, days_ahead=days_ahead)
+    if refusal:
+        raise ValidationError(refusal)
+    return day
 
 
 class IdsField(forms.ModelMultipleChoiceField):
@@ -103,15 +115,38 @@ class VersionedModelForm(forms.ModelForm):
             self.instance.version = self.cleaned_data["version"]
         return super().save(commit)
 
+    def edited_fields(self) -> list[str]:
+        """The model's fields this form edits, in the order the page shows them; a conflict compares these.
+        A field of the form alone (a confirmation, say) is not the model's, and is not compared."""
+        return [name for name in self.fields if name in self._meta.fields]
+
+    def shown(self, name: str, value) -> str:
+        """A value of an edited field as the editor reads it: choices by their label, dates as on the form."""
+        field = self.fields.get(name)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, list):
+            return ", ".join(self.shown(name, item) for item in value)
+        if isinstance(value, models.Model):
+            return field.label_from_instance(value) if isinstance(field, forms.ModelChoiceField) else str(value)
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value))
+        if isinstance(value, datetime.time):
+            return f"{value:%H:%M}"
+        return str(value)
+
 
 class Conflict:
-    """The editor's input, kept, against the version someone else saved meanwhile."""
+    """The editor's input, kept, against the version someone else saved meanwhile: each edited field of the
+    model where the two differ, side by side."""
 
     def __init__(self, form: VersionedModelForm, current):
         self.rows = [
-            (form.fields[name].label, _display(current, name), _display(form.instance, name))
-            for name in form.fields
-            if name != "version" and getattr(current, name) != form.cleaned_data.get(name)
+            (_label(form, name), form.shown(name, saved), form.shown(name, yours))
+            for name, saved, yours in _both_versions(form, current)
+            if saved != yours
         ]
         # Re-bound to the saved version, so saving again deliberately keeps the editor's input.
         data = form.data.copy()
@@ -120,9 +155,20 @@ class Conflict:
         self.form.is_valid()
 
 
-def _display(instance, name):
-    value = getattr(instance, name)
-    return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+def _both_versions(form: VersionedModelForm, current):
+    """(name, saved, the editor's) for each edited field. The form's instance holds the editor's input by now,
+    except many-to-many choices, which a model takes only on saving."""
+    for name in form.edited_fields():
+        if current._meta.get_field(name).many_to_many:
+            saved, yours = getattr(current, name).all(), form.cleaned_data.get(name) or []
+            yield name, sorted(saved, key=attrgetter("pk")), sorted(yours, key=attrgetter("pk"))
+        else:
+            yield name, getattr(current, name), getattr(form.instance, name)
+
+
+def _label(form: VersionedModelForm, name: str) -> str:
+    field = form.fields.get(name)
+    return field.label if field is not None else capfirst(form._meta.model._meta.get_field(name).verbose_name)
 
 
 class ChapterForm(VersionedModelForm):

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import heapq
 import json
+import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import groupby
@@ -71,6 +72,8 @@ class LedgerQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
+        for obj in objs:
+            obj.check_date()
         with transaction.atomic(using=self.db):
             chain(objs)
             return super().bulk_create(objs, *args, **kwargs)
@@ -136,12 +139,27 @@ class LedgerEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise LedgerIsAppendOnly(f"{self._meta.label} rows are never changed: add a correction instead.")
+        self.check_date()
         with transaction.atomic(using=kwargs.get("using")):
             chain([self])
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise LedgerIsAppendOnly(f"{self._meta.label} rows are never deleted: add a correction instead.")
+
+    def clean(self):
+        super().clean()
+        self.check_date()
+
+    def check_date(self) -> None:
+        """A row that never goes away must not carry a slip of the keyboard: its own date, where it has one, lies
+        from its chapter's start to today where the chapter is. Rows without a date of their own belong to
+        something dated (a pickup, a route, a handout); a correction repeats the date of the row it corrects."""
+        day = getattr(self, "date", None)
+        if day is None or (self.corrects_id is not None and day == self.corrects.date):
+            return
+        chapter = attrgetter(self.chapter_source.removesuffix("_id"))(self)
+        chapter.check_dates(self, "date")
 
     def history(self) -> list:
         """This row and every row of its correction chain, oldest first."""
@@ -199,6 +217,20 @@ def correct(entry: LedgerEntry, *, by, reason: str, **changes) -> LedgerEntry:
     except IntegrityError:  # someone else corrected it at the same moment
         raise CorrectionRefused(_("This row was corrected already: correct the newest one.")) from None
     return correction
+
+
+def earliest_day(chapter) -> datetime.date | None:
+    """The day of the chapter's earliest ledger row: a row's own date where it has one, else the day it was
+    recorded, where the chapter is. None while the chapter has no rows."""
+    days = []
+    for model in ledger_models():
+        rows = model._base_manager.filter(chapter=chapter)
+        if any(field.name == "date" for field in model._meta.fields):
+            days.append(rows.aggregate(first=models.Min("date"))["first"])
+        else:
+            first = rows.aggregate(first=models.Min("recorded_at"))["first"]
+            days.append(first and first.astimezone(zoneinfo.ZoneInfo(chapter.time_zone)).date())
+    return min((day for day in days if day), default=None)
 
 
 def ledger_models() -> list[type[LedgerEntry]]:

@@ -9,8 +9,9 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from mimac.ledger import ChainCheck, LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry  # noqa: F401 (the ledger's models)
+from mimac.ledger import ChainCheck, LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry, earliest_day  # noqa: F401 (the ledger's models)
 from mimac.photos import PhotoField
 from mimac.quantities import Quantity
 
@@ -26,7 +27,10 @@ class StaleEdit(Exception):
 
 
 class Versioned(models.Model):
-    """Optimistic versioning: a save based on an old version is refused, so no edit is lost unseen."""
+    """Optimistic versioning: a save based on an old version is refused, so no edit is lost unseen.
+
+    An object also remembers the values it was loaded with, so that a rule can judge only what an edit changes.
+    """
 
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -42,6 +46,16 @@ class Versioned(models.Model):
                 raise StaleEdit(current=type(self)._base_manager.get(pk=self.pk))
             self.version += 1
             return super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+
+# How far ahead a plan (a route, a pickup schedule, a closure) may reach: a year, and the same day next year.
+PLANNING_DAYS = 366
 
 
 def validate_time_zone(value):
@@ -62,6 +76,13 @@ class Chapter(Versioned):
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    started_on = models.DateField(
+        _("records start on"),
+        default=timezone.localdate,
+        help_text=_(
+            "The earliest date the chapter's records may carry. Set it earlier before entering older paper records."
+        ),
     )
     observation_days = models.PositiveSmallIntegerField(
         _("observation period (days)"),
@@ -120,6 +141,67 @@ class Chapter(Versioned):
         """Today's date where the chapter is, which is what 'today' means on its pages."""
         return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
+    def clean(self):
+        super().clean()
+        if self.started_on is None or not changed_since_loaded(self, "started_on"):
+            return
+        try:
+            today = self.today()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return  # the time zone's own error says what is wrong
+        if self.started_on > today:
+            raise ValidationError({"started_on": _("The chapter's records cannot start after today.")})
+        earliest = earliest_day(self) if self.pk else None
+        if earliest and self.started_on > earliest:
+            raise ValidationError(
+                {
+                    "started_on": _("The chapter has records from %(date)s already: start on that day or earlier.")
+                    % {"date": earliest.isoformat()}
+                }
+            )
+
+    def date_refusal(self, day: datetime.date, *, days_ahead: int = 0) -> str | None:
+        """Why `day` cannot be a date of the chapter's records, or None when it can. Records start on the day
+        the chapter started; what happened is dated today at the latest, and a plan `days_ahead` days after
+        today at the latest, today being where the chapter is."""
+        if day < self.started_on:
+            return _(
+                "%(date)s is before %(chapter)s started using MIMAC, on %(start)s. Check the year; for older "
+                "records, a coalition admin can set an earlier start."
+            ) % {"date": day.isoformat(), "chapter": self.name, "start": self.started_on.isoformat()}
+        last = self.today() + datetime.timedelta(days=days_ahead)
+        if day <= last:
+            return None
+        if not days_ahead:
+            return _("%(date)s is in the future: what happened is dated today (%(today)s) at the latest.") % {
+                "date": day.isoformat(),
+                "today": last.isoformat(),
+            }
+        return ngettext(
+            "%(date)s is more than %(days)d day ahead: choose a day up to %(last)s.",
+            "%(date)s is more than %(days)d days ahead: choose a day up to %(last)s.",
+            days_ahead,
+        ) % {"date": day.isoformat(), "days": days_ahead, "last": last.isoformat()}
+
+    def check_dates(self, instance, *names: str, days_ahead: int = 0) -> None:
+        """Refuse, field by field, each named date of `instance` that this chapter's records cannot carry (see
+        `date_refusal`). A date is judged when it is entered or changed: one kept as it was loaded stays."""
+        errors = {}
+        for name in names:
+            day = getattr(instance, name)
+            if day is not None and changed_since_loaded(instance, name):
+                refusal = self.date_refusal(day, days_ahead=days_ahead)
+                if refusal:
+                    errors[name] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+
+def changed_since_loaded(instance, name: str) -> bool:
+    """Whether a field differs from what was loaded; always, for an object not loaded (see Versioned)."""
+    loaded = getattr(instance, "_loaded_values", {})
+    return name not in loaded or loaded[name] != getattr(instance, name)
+
 
 class ClosureDay(models.Model):
     """A day the whole chapter is closed (a holiday): no pickups, no routes."""
@@ -134,6 +216,10 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.chapter.code} {self.date:%Y-%m-%d} {self.reason}".strip()
+
+    def clean(self):
+        super().clean()
+        self.chapter.check_dates(self, "date", days_ahead=PLANNING_DAYS)
 
 
 class Hub(Versioned):

@@ -5,11 +5,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, check_quantity, quantity_field
-from mimac.models import Category, ClosureDay, Role, Trust
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_day, check_quantity, quantity_field
+from mimac.models import PLANNING_DAYS, Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
-from pickups.recurrence import MONTH_WEEKS, NO_DATES_HORIZON, WEEKDAYS, Pattern, build_rrule, read_rrule
+from pickups.recurrence import (
+    MONTH_WEEKS,
+    NO_DATES_HORIZON,
+    WEEKDAYS,
+    Pattern,
+    build_rrule,
+    describe,
+    read_rrule,
+)
 
 
 def _date_input():
@@ -77,16 +85,26 @@ class ScheduleForm(VersionedModelForm):
         else:
             self.initial.setdefault("pattern", Pattern.WEEKLY)
 
+    def edited_fields(self) -> list[str]:
+        # The recurrence and skipped dates are the model's, edited through the fields above.
+        return ["rrule", *super().edited_fields(), "skip_dates"]
+
+    def shown(self, name: str, value) -> str:
+        return describe(value) if name == "rrule" else super().shown(name, value)
+
     def clean_skip_dates_text(self):
         dates = []
         for number, line in enumerate(self.cleaned_data["skip_dates_text"].splitlines(), start=1):
             if line.strip():
                 try:
-                    dates.append(datetime.date.fromisoformat(line.strip()).isoformat())
+                    day = datetime.date.fromisoformat(line.strip())
                 except ValueError:
                     raise forms.ValidationError(
                         _("Line %(number)d is not a date. Write dates as 2026-12-24."), params={"number": number}
                     ) from None
+                if day.isoformat() not in self.instance.skip_dates:  # a date skipped already stays
+                    chapter_day(self.instance.chapter, day, days_ahead=PLANNING_DAYS)
+                dates.append(day.isoformat())
         return sorted(set(dates))
 
     def clean(self):

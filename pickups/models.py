@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, Versioned
+from mimac.models import PLANNING_DAYS, Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, Versioned
 from pickups.recurrence import describe
 
 
@@ -66,8 +66,10 @@ class SupplierClosure(models.Model):
         return f"{self.supplier}: {self.starts_on} to {self.ends_on}"
 
     def clean(self):
+        super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day closed cannot be before the first.")})
+        self.supplier.chapter.check_dates(self, "starts_on", "ends_on", days_ahead=PLANNING_DAYS)
 
 
 def window_label(start: datetime.time, end: datetime.time) -> str:
@@ -117,6 +119,15 @@ class PickupSchedule(Versioned):
     @property
     def recurrence_text(self) -> str:
         return describe(self.rrule)
+
+    def clean(self):
+        super().clean()
+        self.chapter.check_dates(self, "starts_on", "ends_on", days_ahead=PLANNING_DAYS)
+        loaded = getattr(self, "_loaded_values", {}).get("skip_dates", [])
+        for day in sorted(set(self.skip_dates) - set(loaded)):
+            refusal = self.chapter.date_refusal(datetime.date.fromisoformat(day), days_ahead=PLANNING_DAYS)
+            if refusal:
+                raise ValidationError(_("A date to skip: %(refusal)s") % {"refusal": refusal})
 
     def occurrences(self, first: datetime.date, last: datetime.date) -> list["Occurrence"]:
         """Every date the recurrence gives from `first` to `last`, each with why it is skipped, if it is."""

@@ -177,6 +177,10 @@ class Household(Versioned):
     def adults(self) -> int:
         return self.size - self.children - self.seniors
 
+    def clean(self):
+        super().clean()
+        self.chapter.check_dates(self, "consent_on")
+
     def erase(self) -> None:
         """Forget who they are; keep the anonymous counts, and what was delivered."""
         for field, blank in self.PERSONAL_FIELDS.items():

@@ -14,8 +14,12 @@ def make_user(username="member", **fields):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
 
 
+# The day test chapters started: long ago, so that a test may record what happened on any recent day.
+CHAPTERS_START = datetime.date(2020, 1, 1)
+
+
 def make_chapter(name="Riverside Mutual Aid", code="RIV", **fields):
-    return Chapter.objects.create(name=name, code=code, **fields)
+    return Chapter.objects.create(name=name, code=code, **{"started_on": CHAPTERS_START, **fields})
 
 
 def make_hub(chapter, name="Church Street Pantry", **fields):

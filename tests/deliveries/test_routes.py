@@ -9,7 +9,7 @@ from django.urls import reverse
 from deliveries import services
 from deliveries.models import PlannedItem, Route
 from deliveries.services import RouteRefused, publish_problems
-from mimac.models import Category, StaleEdit
+from mimac.models import Category, Hub, StaleEdit
 from tests.factories import make_household, make_route
 from tests.pages import assert_clean_page
 
@@ -255,3 +255,62 @@ def test_the_route_list_runs_the_same_queries_for_1_and_25_routes(client, world,
         make_route(world.chapter, world.hub, name=f"Route {number}", households=[make_household(world.chapter)])
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("deliveries:route_list"))
+
+
+def _on_the_road(client, world, *names):
+    """A published route of today with the demo volunteer driving; they record its first stop as delivered."""
+    households = [make_household(world.chapter, name=name) for name in names]
+    route = make_route(world.chapter, world.hub, driver=world.volunteer.user, households=households, status="published")
+    first = route.stops.get(household=households[0])
+    client.force_login(world.volunteer.user)
+    produce = Category.objects.get(name="Produce")
+    recorded = client.post(
+        reverse("deliveries:stop_record", args=[first.pk]), {"outcome": "delivered", f"category_{produce.pk}": "6"}
+    )
+    assert recorded.status_code == 302
+    client.force_login(world.coordinator.user)
+    return route, first
+
+
+def test_a_route_with_recorded_stops_cannot_go_back_to_draft(client, world):
+    route, _first = _on_the_road(client, world, "A", "B")
+
+    response = client.post(
+        reverse("deliveries:route_unpublish", args=[route.pk]), {"version": route.version}, follow=True
+    )
+
+    assert "A stop of this route is recorded already, so it stays published for its volunteers." in response.text
+    route.refresh_from_db()
+    assert route.status == Route.Status.PUBLISHED
+    assert "Back to draft" not in response.text, "the button is not offered"
+
+
+def test_a_stop_with_a_recorded_outcome_cannot_be_taken_off_its_route(client, world):
+    route, first = _on_the_road(client, world, "A", "B")
+    Route.objects.filter(pk=route.pk).update(status=Route.Status.DRAFT)  # as a route put back before this rule
+    route.refresh_from_db()
+
+    response = client.post(reverse("deliveries:stop_remove", args=[first.pk]), {"version": route.version}, follow=True)
+
+    assert response.status_code == 200
+    assert f"{first.household.code} was recorded as delivered: it stays on the route." in response.text
+    assert route.stops.count() == 2
+    assert first.delivered_lines.count() == 1
+
+
+def test_a_route_with_recorded_stops_keeps_its_day_and_hub(client, world):
+    """What was delivered counts on the route's day at its hub: moving the route would move the ledger's figures."""
+    route, _first = _on_the_road(client, world, "A")
+    url = reverse("deliveries:route_edit", args=[route.pk])
+    data = {"name": route.name, "date": str(route.date), "hub": world.hub.pk, "driver": world.volunteer.user.pk}
+    data["version"] = route.version
+    other_hub = Hub.objects.create(chapter=world.chapter, name="Eastside Center", address="1 Grand Blvd")
+
+    moved = client.post(url, {**data, "date": str(route.date - datetime.timedelta(days=1)), "hub": other_hub.pk})
+
+    assert moved.status_code == 200
+    message = "A stop of this route is recorded already: it stays on its day and at its hub."
+    assert moved.context["form"].errors == {"date": [message], "hub": [message]}
+    assert client.post(url, {**data, "name": "Eastside, renamed"}).status_code == 302
+    route.refresh_from_db()
+    assert (route.date, route.hub, route.name) == (world.chapter.today(), world.hub, "Eastside, renamed")

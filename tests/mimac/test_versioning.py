@@ -1,6 +1,15 @@
+import datetime
+
+import pytest
+from django import forms
 from django.urls import reverse
 
-from mimac.models import Hub
+from deliveries.forms import RouteForm
+from mimac.forms import ChapterForm, HubForm, VersionedModelForm
+from mimac.models import Category, Hub
+from pickups.forms import ScheduleForm, SupplierForm
+from recipients.forms import HouseholdForm
+from tests.factories import make_household, make_route, make_schedule, make_supplier
 
 
 def _hub_form(hub, **changes):
@@ -76,3 +85,113 @@ def test_a_hub_name_is_unique_within_its_chapter(client, world):
     response = client.post(reverse("hub_create", args=[world.chapter.code]), data)
     assert "already has a hub with that name" in response.text
     assert world.chapter.hubs.count() == 1
+
+
+def _as_submitted(form) -> dict:
+    """What a browser sends back for an edit page's form left as it was shown."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def _household(world):
+    return reverse("recipients:household_edit", args=[make_household(world.chapter).pk])
+
+
+def _route(world):
+    route = make_route(world.chapter, world.hub, driver=world.volunteer.user)
+    route.helpers.set([world.observing.user])
+    return reverse("deliveries:route_edit", args=[route.pk])
+
+
+def _supplier(world):
+    supplier = make_supplier(world.chapter)
+    supplier.categories.set(Category.objects.filter(name__in=["Produce", "Bakery"]))
+    return reverse("pickups:supplier_edit", args=[supplier.pk])
+
+
+def _schedule(world):
+    schedule = make_schedule(make_supplier(world.chapter), world.hub)
+    schedule.default_volunteers.set([world.volunteer.user])
+    return reverse("pickups:schedule_edit", args=[schedule.pk])
+
+
+# Every edit page of a versioned form: how to open one, and a field two editors both change.
+VERSIONED_EDITS = {
+    ChapterForm: (lambda world: reverse("chapter_settings", args=[world.chapter.code]), "contact_phone"),
+    HubForm: (lambda world: reverse("hub_edit", args=[world.hub.pk]), "address"),
+    HouseholdForm: (_household, "access_notes"),
+    RouteForm: (_route, "name"),
+    ScheduleForm: (_schedule, "ends_on"),
+    SupplierForm: (_supplier, "contact_name"),
+}
+
+
+def _subclasses(cls) -> set:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_every_versioned_form_has_its_conflict_test():
+    assert _subclasses(VersionedModelForm) == set(VERSIONED_EDITS)
+
+
+@pytest.mark.parametrize("form_class", VERSIONED_EDITS, ids=lambda form_class: form_class.__name__)
+def test_a_conflict_on_every_versioned_form_shows_only_what_differs_and_keeps_the_input(client, world, form_class):
+    open_page, field = VERSIONED_EDITS[form_class]
+    url = open_page(world)
+    client.force_login(world.coordinator.user)
+    page = client.get(url)
+    loaded = _as_submitted(page.context["form"])
+    theirs, mine = "Theirs", "Mine"
+    if isinstance(page.context["form"].fields[field], forms.DateField):
+        theirs, mine = (str(world.chapter.today() + datetime.timedelta(days=days)) for days in (30, 40))
+
+    assert client.post(url, {**loaded, field: theirs}).status_code == 302
+    response = client.post(url, {**loaded, field: mine})
+
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing" in response.text
+    label = str(page.context["form"].fields[field].label)
+    assert [tuple(map(str, row)) for row in response.context["conflict"].rows] == [(label, theirs, mine)]
+    assert response.context["form"][field].value() == mine, "the second editor's input is kept"
+
+
+def _conflict_rows(client, url, theirs: dict, mine: dict) -> list[tuple[str, str, str]]:
+    loaded = _as_submitted(client.get(url).context["form"])
+    assert client.post(url, {**loaded, **theirs}).status_code == 302
+    response = client.post(url, {**loaded, **mine})
+    return [tuple(map(str, row)) for row in response.context["conflict"].rows]
+
+
+def test_a_conflict_shows_choices_by_their_label_and_lists_by_their_names(client, world):
+    client.force_login(world.coordinator.user)
+    household = _household(world)
+    theirs = {"language": "es", "dietary_needs": ["halal"]}
+    mine = {"language": "ar", "dietary_needs": ["low_sodium", "diabetic"]}
+    assert _conflict_rows(client, household, theirs, mine) == [
+        ("Dietary needs", "Halal", "Low sodium, Diabetic"),
+        ("Preferred language", "Spanish", "Arabic"),
+    ]
+    route = _route(world)
+    assert _conflict_rows(client, route, {"helpers": []}, {"helpers": [world.observing.user.pk]}) == [
+        ("Helpers", "—", "Newcomer")
+    ]
+
+
+def test_a_schedule_conflict_shows_the_recurrence_and_skipped_dates_in_words(client, world):
+    client.force_login(world.coordinator.user)
+    url = _schedule(world)
+    skipped = str(world.chapter.today() + datetime.timedelta(days=9))
+    rows = _conflict_rows(client, url, {"weekdays": ["MO"]}, {"weekdays": ["FR"], "skip_dates_text": skipped})
+    assert [label for label, _saved, _yours in rows] == ["Recurrence", "Dates skipped"]
+    assert "Monday" in rows[0][1]
+    assert "Friday" in rows[0][2]
+    assert rows[1][1:] == ("—", skipped)

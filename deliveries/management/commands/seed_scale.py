@@ -74,9 +74,10 @@ class Scale:
 
     def build(self):
         with transaction.atomic():
-            self.chapter = Chapter.objects.create(name=f"Scale City {self.number}", code=f"SC{self.number:02d}")
+            self.chapter = Chapter(name=f"Scale City {self.number}", code=f"SC{self.number:02d}")
             self.today = self.chapter.today()
-            self.first = self.today - datetime.timedelta(weeks=self.weeks)
+            self.first = self.chapter.started_on = self.today - datetime.timedelta(weeks=self.weeks)
+            self.chapter.save()
             self.hubs = [
                 Hub.objects.create(chapter=self.chapter, name=f"Hub {n}", address=f"{n} Main St") for n in range(3)
             ]

@@ -121,6 +121,10 @@ class Conflict:
 
 
 def _display(instance, name):
+    """A field's value as its page shows it: a choice by its label (get_FOO_display), a yes or a no."""
+    shown = getattr(instance, f"get_{name}_display", None)
+    if shown:
+        return shown()
     value = getattr(instance, name)
     return (_("yes") if value else _("no")) if isinstance(value, bool) else value
 

@@ -171,7 +171,7 @@ def test_the_sheet_holds_every_stop_in_order_and_nothing_else_personal(coordinat
     html = response.text
     positions = [html.index(f"{household.code} · {household.name}") for household in households]
     assert positions == sorted(positions)
-    for text in ("Stop 1 of 3", "Stop 3 of 3", "Buzzer 12", "peanuts", "halal", "(313) 555-0199", "Sheet returned on"):
+    for text in ("Stop 1 of 3", "Stop 3 of 3", "Buzzer 12", "peanuts", "Halal", "(313) 555-0199", "Sheet returned on"):
         assert text in html
     for private in ("313-555-0101", "Disability", "Mobility", "No transport", "disability", "mobility"):
         assert private not in html

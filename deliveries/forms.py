@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Spoilage, Stop
 from mimac.forms import (
@@ -378,7 +379,11 @@ class AuditForm(forms.Form):
             elif (end - start).days + 1 > MAX_AUDIT_DAYS:
                 self.add_error(
                     "end",
-                    _("Choose a period of at most a year; this one is %(days)s days.")
+                    ngettext(
+                        "Choose a period of at most a year; this one is %(days)s day.",
+                        "Choose a period of at most a year; this one is %(days)s days.",
+                        (end - start).days + 1,
+                    )
                     % {"days": f"{(end - start).days + 1:,}"},
                 )
         return cleaned

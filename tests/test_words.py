@@ -1,9 +1,12 @@
 """Words people read, on screen and on paper: every choice by its label, never its code; every count with
 its proper plural; no stray comma where a part of an address is missing."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from mimac.models import Category
 from tests.factories import make_household, make_route, make_supplier
 from tests.pages import assert_clean_page
 
@@ -61,6 +64,65 @@ def test_the_household_list_shows_a_unit_without_a_stray_comma(client, world):
     text = client.get(reverse("recipients:household_list")).text
     assert "Apt 4" in text
     assert ", Apt 4" not in text
+
+
+@pytest.mark.parametrize("page", ["household page", "their data sheet"])
+def test_one_adult_child_or_senior_is_counted_in_the_singular(client, world, page):
+    household = make_household(world.chapter, size=3, children=1, seniors=1)
+    assert "3: 1 adult, 1 child, 1 senior" in _open(client, world, page, household)
+
+
+def test_a_household_of_one_is_one_person_on_its_planned_items(client, world):
+    household = make_household(world.chapter, size=1)
+    assert "1 person." in _open(client, world, "planned items", household)
+
+
+def test_adding_one_stop_says_one_stop(client, world):
+    route = make_route(world.chapter, world.hub)
+    household = make_household(world.chapter)
+    client.force_login(world.coordinator.user)
+    response = client.post(
+        reverse("deliveries:route_add_stops", args=[route.pk]),
+        {"household": household.pk, "version": route.version},
+        follow=True,
+    )
+    assert "1 stop added." in response.text
+
+
+def test_one_walk_in_is_one_walk_in(client, world):
+    produce = Category.objects.get(name="Produce")
+    client.force_login(world.volunteer.user)
+    response = client.post(
+        reverse("deliveries:hub_desk", args=[world.hub.pk]),
+        {"date": world.chapter.today().isoformat(), "people": "1", f"category_{produce.pk}": "5"},
+        follow=True,
+    )
+    assert "Handout recorded: 1 walk-in." in response.text
+    assert "walk-in(s)" not in response.text
+
+
+def test_a_date_on_the_schedules_skip_list_says_why_once(client, world):
+    supplier = make_supplier(world.chapter)
+    today = world.chapter.today()
+    skipped = today + datetime.timedelta(days=1)
+    client.force_login(world.coordinator.user)
+    data = {
+        "hub": world.hub.pk,
+        "pattern": "weekly",
+        "interval": 1,
+        "weekdays": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+        "starts_on": today.isoformat(),
+        "window_start": "09:00",
+        "window_end": "11:00",
+        "skip_dates_text": skipped.isoformat(),
+        "active": "on",
+        "version": 1,
+        "preview": "1",
+    }
+    response = client.post(reverse("pickups:schedule_create", args=[supplier.pk]), data)
+    assert_clean_page(response)
+    assert "skipped: skipped" not in response.text
+    assert "skipped: listed under “Dates to skip”" in response.text
 
 
 def test_a_conflict_shows_both_versions_choices_by_their_labels(client, world):

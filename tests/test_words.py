@@ -101,6 +101,18 @@ def test_one_walk_in_is_one_walk_in(client, world):
     assert "walk-in(s)" not in response.text
 
 
+def test_countable_goods_read_as_one_item_and_many_items(client, world):
+    household = make_household(world.chapter)
+    route = make_route(world.chapter, world.hub, driver=world.volunteer.user, households=[household])
+    stop = route.stops.get()
+    stop.planned_items.create(category=Category.objects.get(name="Diapers"), quantity=25)
+    stop.planned_items.create(category=Category.objects.get(name="Books"), quantity=1)
+    client.force_login(world.coordinator.user)
+    text = client.get(reverse("deliveries:route_print", args=[route.pk])).text
+    assert "Diapers: 25 items" in text
+    assert "Books: 1 item<" in text
+
+
 def test_a_date_on_the_schedules_skip_list_says_why_once(client, world):
     supplier = make_supplier(world.chapter)
     today = world.chapter.today()

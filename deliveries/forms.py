@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Spoilage, Stop
+from deliveries.planning import conflicts
 from mimac.forms import (
     CategoryQuantitiesMixin,
     VersionedModelForm,
@@ -88,11 +89,14 @@ class StopRecordForm(CategoryQuantitiesMixin, forms.Form):
 
     def __init__(self, *args, stop, **kwargs):
         super().__init__(*args, **kwargs)
+        items = list(stop.planned_items.all())
+        clashes = conflicts(stop.household, {item.category.name for item in items})
         self.categories = []
-        for item in stop.planned_items.all():
+        for item in items:
             category = item.category
             self.categories.append(category)
-            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity)
+            warnings = " ".join(f"⚠ {warning}" for warning in clashes.get(category.name, []))
+            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity, help_text=warnings)
 
 
 class KeyInForm(forms.Form):

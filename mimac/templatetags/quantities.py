@@ -16,5 +16,5 @@ def quantity(amount, unit):
 
 @register.filter
 def unit_label(unit):
-    """ "lb" and "item" by their translatable labels, where a unit is named without an amount."""
+    """A unit by its translatable label, where it is named without an amount ("Waste in lb")."""
     return Unit(unit).label

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Spoilage, Stop
+from deliveries.planning import conflicts
 from mimac.forms import (
     CategoryQuantitiesMixin,
     VersionedModelForm,
@@ -88,11 +90,14 @@ class StopRecordForm(CategoryQuantitiesMixin, forms.Form):
 
     def __init__(self, *args, stop, **kwargs):
         super().__init__(*args, **kwargs)
+        items = list(stop.planned_items.all())
+        clashes = conflicts(stop.household, {item.category.name for item in items})
         self.categories = []
-        for item in stop.planned_items.all():
+        for item in items:
             category = item.category
             self.categories.append(category)
-            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity)
+            warnings = " ".join(f"⚠ {warning}" for warning in clashes.get(category.name, []))
+            self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity, help_text=warnings)
 
 
 class KeyInForm(forms.Form):
@@ -390,7 +395,11 @@ class AuditForm(forms.Form):
             elif (end - start).days + 1 > MAX_AUDIT_DAYS:
                 self.add_error(
                     "end",
-                    _("Choose a period of at most a year; this one is %(days)s days.")
+                    ngettext(
+                        "Choose a period of at most a year; this one is %(days)s day.",
+                        "Choose a period of at most a year; this one is %(days)s days.",
+                        (end - start).days + 1,
+                    )
                     % {"days": f"{(end - start).days + 1:,}"},
                 )
         return cleaned

@@ -55,20 +55,21 @@ def suggested_items(household: Household) -> dict[str, Decimal]:
     return items
 
 
-def conflicts(household: Household, category_names: set[str]) -> list[str]:
-    """Warnings for planned categories that clash with the household's diet or allergies."""
-    warnings = []
-    for need in household.dietary_needs:
-        for name in sorted(DIET_CONFLICTS.get(need, set()) & category_names):
-            warnings.append(
-                _("%(category)s planned for a %(need)s household.")
-                % {"category": name, "need": DietaryNeed(need).label.lower()}
-            )
+def conflicts(household: Household, category_names: set[str]) -> dict[str, list[str]]:
+    """Warnings for planned categories that clash with the household's diet or allergies, by category name,
+    so that each can be shown beside the item it concerns."""
     allergies = household.allergies.lower()
+    warnings = {}
     for name in sorted(category_names):
+        for need in household.dietary_needs:
+            if name in DIET_CONFLICTS.get(need, set()):
+                warnings.setdefault(name, []).append(
+                    _("%(category)s planned for a %(need)s household.")
+                    % {"category": name, "need": DietaryNeed(need).label.lower()}
+                )
         words = [word for word, names in ALLERGY_CONFLICTS.items() if word in allergies and name in names]
         if words:
-            warnings.append(
+            warnings.setdefault(name, []).append(
                 _("%(category)s may contain %(allergen)s; allergies: %(allergies)s.")
                 % {"category": name, "allergen": words[0], "allergies": household.allergies}
             )

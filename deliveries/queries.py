@@ -40,7 +40,16 @@ class PlannedStop:
     stop: Stop
     number: int
     items: list[PlannedItem]
-    warnings: list[str]
+    clashes: dict[str, list[str]]  # category name → diet or allergy warnings
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for warnings in self.clashes.values() for warning in warnings]
+
+    @property
+    def lines(self) -> list[tuple[PlannedItem, list[str]]]:
+        """Each planned item with the warnings about it, to print beside it."""
+        return [(item, self.clashes.get(item.category.name, [])) for item in self.items]
 
 
 def planned_stops(route: Route) -> list[PlannedStop]:
@@ -50,8 +59,8 @@ def planned_stops(route: Route) -> list[PlannedStop]:
     result = []
     for number, stop in enumerate(stops, start=1):
         planned = list(stop.planned_items.all())
-        warnings = conflicts(stop.household, {item.category.name for item in planned})
-        result.append(PlannedStop(stop, number, planned, warnings))
+        clashes = conflicts(stop.household, {item.category.name for item in planned})
+        result.append(PlannedStop(stop, number, planned, clashes))
     return result
 
 

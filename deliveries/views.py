@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from deliveries import queries, services
@@ -166,7 +167,8 @@ def route_add_stops(request, pk):
     elif _changing(
         request, route, lambda: services.add_stops(route=route, households=households, version=_version(request))
     ):
-        messages.success(request, _("%(count)d stops added.") % {"count": len(households)})
+        count = len(households)
+        messages.success(request, ngettext("%(count)d stop added.", "%(count)d stops added.", count) % {"count": count})
     return redirect("deliveries:route_detail", pk=route.pk)
 
 
@@ -451,7 +453,9 @@ def hub_desk(request, pk):
         handout = services.record_handout(
             hub=hub, by=request.user, date=data["date"], lines=form.lines(), household=household, people=data["people"]
         )
-        who = household.code if household else _("%(people)d walk-in(s)") % {"people": handout.people}
+        people = handout.people
+        walk_ins = ngettext("%(people)d walk-in", "%(people)d walk-ins", people) % {"people": people}
+        who = household.code if household else walk_ins
         messages.success(request, _("Handout recorded: %(who)s.") % {"who": who})
         return redirect("deliveries:hub_desk", pk=hub.pk)
     today = hub.chapter.today()

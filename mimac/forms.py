@@ -18,7 +18,7 @@ from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
 def quantity_field(category, **options) -> forms.DecimalField:
     """A quantity of one category, labelled with its unit, at most what one line can plausibly hold."""
     return forms.DecimalField(
-        label=f"{category.name} ({category.unit})",
+        label=f"{category.name} ({category.get_unit_display()})",
         required=False,
         min_value=0,
         max_value=MAX_LINE_QUANTITY[category.unit],
@@ -35,7 +35,11 @@ def check_quantity(form, field, category, quantity, *, allow_zero=False):
         form.add_error(
             field,
             _("%(quantity)s %(unit)s is more than one line can hold (at most %(max)s). Check for an extra zero.")
-            % {"quantity": f"{quantity:,}", "unit": category.unit, "max": f"{MAX_LINE_QUANTITY[category.unit]:,}"},
+            % {
+                "quantity": f"{quantity:,}",
+                "unit": category.get_unit_display(),
+                "max": f"{MAX_LINE_QUANTITY[category.unit]:,}",
+            },
         )
 
 
@@ -70,7 +74,7 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.entry = entry
         self.fields["quantity"].help_text = _("In %(unit)s. The row as recorded stays in the ledger.") % {
-            "unit": entry.category.unit
+            "unit": entry.category.get_unit_display()
         }
 
     def clean(self):

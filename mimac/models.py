@@ -436,7 +436,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
-        return f"{self.name} ({self.unit})"
+        return f"{self.name} ({self.get_unit_display()})"
 
     def quantity(self, amount) -> Quantity:
         return Quantity(Decimal(amount), self.unit)

@@ -30,6 +30,7 @@ from django.dispatch import receiver
 from django.http import FileResponse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
@@ -133,7 +134,11 @@ def _open_image(file) -> Image.Image:
 
 def _too_many_pixels() -> ValidationError:
     return ValidationError(
-        _("This image has more than %(limit)d megapixels. Take the photo at a lower resolution."),
+        ngettext(
+            "This image has more than %(limit)d megapixel. Take the photo at a lower resolution.",
+            "This image has more than %(limit)d megapixels. Take the photo at a lower resolution.",
+            settings.PHOTO_MAX_PIXELS // 1_000_000,
+        ),
         params={"limit": settings.PHOTO_MAX_PIXELS // 1_000_000},
         code="too_many_pixels",
     )

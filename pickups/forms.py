@@ -213,7 +213,7 @@ class LineForm(forms.Form):
         if category is None:
             self.add_error("category", _("Choose what this quantity is of."))
         elif quantity is None:
-            self.add_error("quantity", _("Enter how much, in %(unit)s.") % {"unit": category.unit})
+            self.add_error("quantity", _("Enter how much, in %(unit)s.") % {"unit": category.get_unit_display()})
         else:
             check_quantity(self, "quantity", category, quantity)
         return cleaned

@@ -147,7 +147,7 @@ class PickupSchedule(Versioned):
         return [Occurrence(date, reasons.get(date, "")) for date in dates]
 
     def _skip_reasons(self, first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:
-        reasons = {datetime.date.fromisoformat(day): str(_("skipped on this schedule")) for day in self.skip_dates}
+        reasons = {datetime.date.fromisoformat(day): str(_("listed under “Dates to skip”")) for day in self.skip_dates}
         for closure in self.supplier.closures.filter(starts_on__lte=last, ends_on__gte=first):
             day = max(closure.starts_on, first)
             while day <= min(closure.ends_on, last):

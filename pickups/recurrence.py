@@ -4,7 +4,7 @@ import datetime
 import re
 
 from dateutil import rrule
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAYS = [
@@ -72,7 +72,8 @@ def describe(value: str) -> str:
         return (
             gettext("Every week on %(days)s") % {"days": names}
             if every == 1
-            else _("Every %(n)d weeks on %(days)s") % {"n": every, "days": names}
+            else ngettext("Every %(n)d week on %(days)s", "Every %(n)d weeks on %(days)s", every)
+            % {"n": every, "days": names}
         )
     if fields["pattern"] == Pattern.MONTHLY_WEEKDAY:
         which = dict(MONTH_WEEKS)[fields["month_week"]]

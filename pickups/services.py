@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mimac.models import Chapter, Membership, Photo, Trust
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
@@ -139,7 +140,11 @@ def take_off_pickup(*, pickup: Pickup, volunteer, by, coordinator: bool) -> None
         raise PickupRefused(_("%(name)s is not on this pickup.") % {"name": _name(volunteer)})
     if not coordinator and timezone.now() >= pickup.give_back_deadline():
         raise PickupRefused(
-            _("It is less than %(hours)d hours before the pickup: ask a coordinator to find someone else.")
+            ngettext(
+                "It is less than %(hours)d hour before the pickup: ask a coordinator to find someone else.",
+                "It is less than %(hours)d hours before the pickup: ask a coordinator to find someone else.",
+                pickup.chapter.pickup_cutoff_hours,
+            )
             % {"hours": pickup.chapter.pickup_cutoff_hours}
         )
     others = [a.volunteer for a in pickup.assignments.select_related("volunteer") if a.volunteer != volunteer]

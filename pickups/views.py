@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mimac import access
@@ -119,7 +120,16 @@ def supplier_closures(request, pk):
     if form.is_valid():
         form.save()
         result = services.plan_supplier(supplier=supplier)
-        messages.success(request, _("Closure saved; %(count)d planned pickups removed.") % {"count": result.removed})
+        removed = result.removed
+        messages.success(
+            request,
+            ngettext(
+                "Closure saved; %(count)d planned pickup removed.",
+                "Closure saved; %(count)d planned pickups removed.",
+                removed,
+            )
+            % {"count": removed},
+        )
         return redirect("pickups:supplier_closures", pk=supplier.pk)
     context = {"supplier": supplier, "form": form, "closures": supplier.closures.all()}
     return render(request, "pickups/supplier_closures.html", context)
@@ -171,8 +181,15 @@ def chapter_closures(request, code):
     if form.is_valid():
         form.save()
         result = services.plan_chapter(chapter=chapter)
+        removed = result.removed
         messages.success(
-            request, _("Closure day saved; %(count)d planned pickups removed.") % {"count": result.removed}
+            request,
+            ngettext(
+                "Closure day saved; %(count)d planned pickup removed.",
+                "Closure day saved; %(count)d planned pickups removed.",
+                removed,
+            )
+            % {"count": removed},
         )
         return redirect("pickups:chapter_closures", code=chapter.code)
     closures = chapter.closure_days.filter(date__gte=chapter.today())

@@ -33,6 +33,12 @@ class NonFoodNeed(models.TextChoices):
     BOOKS = "books", _("Books")
 
 
+def choice_labels(choices: type[models.TextChoices], codes: list[str]) -> str:
+    """A list of choices as people read it, "Halal, Low sodium": the labels, as get_FOO_display shows one."""
+    labels = dict(choices.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
 # The languages chapters meet most; a household's preferred language is one of these (ISO 639-1).
 LANGUAGES = [
     ("en", _("English")),
@@ -180,6 +186,17 @@ class Household(Versioned):
     def clean(self):
         super().clean()
         self.chapter.check_dates(self, "consent_on")
+
+    @property
+    def address_line(self) -> str:
+        """The street and the unit as printed, "4 Oak St, Apt 2", without a stray comma when one is missing."""
+        return ", ".join(part for part in (self.address, self.unit) if part)
+
+    def get_dietary_needs_display(self) -> str:
+        return choice_labels(DietaryNeed, self.dietary_needs)
+
+    def get_non_food_needs_display(self) -> str:
+        return choice_labels(NonFoodNeed, self.non_food_needs)
 
     def erase(self) -> None:
         """Forget who they are; keep the anonymous counts, and what was delivered."""

@@ -86,7 +86,14 @@ def _parse_rows(reader: csv.DictReader, chapter: Chapter) -> tuple[list[dict], l
     rows, problems = [], []
     for number, row in enumerate(reader, start=2):
         if len(rows) >= MAX_IMPORT_ROWS:
-            raise ImportRefused(_("More than %(max)d households in one file: split it.") % {"max": MAX_IMPORT_ROWS})
+            raise ImportRefused(
+                ngettext(
+                    "More than %(max)d household in one file: split it.",
+                    "More than %(max)d households in one file: split it.",
+                    MAX_IMPORT_ROWS,
+                )
+                % {"max": MAX_IMPORT_ROWS}
+            )
         data = _row_data(row, chapter)
         form = HouseholdForm(MultiValueDict(data), instance=Household(chapter=chapter))
         if not form.is_valid():

@@ -63,3 +63,10 @@ def assert_clean_page(response):
     # The policy blocks inline script and style, so a page that needs them would break.
     assert "<script>" not in html
     assert " style=" not in html
+
+
+def texts_of(html: str, css_class: str) -> list[str]:
+    """The text of every element of the page with this class, as read (spaces squeezed), in page order."""
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    elements = [element for element in document.iter() if css_class in (element.get("class") or "").split()]
+    return [" ".join(" ".join(element.itertext()).split()) for element in elements]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from mimac.models import Unit
 from mimac.quantities import Quantity
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def quantity(amount, unit):
     """18.50 and "lb" show as "18.5 lb": no trailing zeros, always the unit."""
     return str(Quantity(Decimal(amount), unit))
+
+
+@register.filter
+def unit_label(unit):
+    """A unit by its translatable label, where it is named without an amount ("Waste in lb")."""
+    return Unit(unit).label

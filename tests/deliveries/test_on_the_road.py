@@ -11,7 +11,7 @@ from deliveries.services import RouteRefused
 from deliveries.views import RETURN_TO
 from mimac.models import Category
 from tests.factories import PASSWORD, make_household, make_member, make_route
-from tests.pages import assert_clean_page
+from tests.pages import assert_clean_page, texts_of
 
 
 @pytest.fixture
@@ -84,6 +84,19 @@ def test_a_draft_routes_stops_are_not_recorded(world):
     route = make_route(world.chapter, world.hub, households=[make_household(world.chapter)])
     with pytest.raises(RouteRefused, match="published route"):
         services.record_stop(stop=route.stops.get(), by=world.coordinator.user, outcome="not_home", lines=[])
+
+
+def test_my_route_shows_each_diet_or_allergy_clash_beside_the_item_it_concerns(volunteer, clashing_route):
+    page = volunteer.get(reverse("deliveries:my_routes"))
+    assert_clean_page(page)
+    assert "Meat and fish planned for a halal household." in page.text
+    assert texts_of(page.text, "planned-item") == [
+        "Bakery 2 lb ⚠ Bakery may contain nut; allergies: peanuts.",
+        "Meat and fish 4 lb ⚠ Meat and fish planned for a halal household.",
+        "Produce 9 lb",
+    ]
+    stop = volunteer.get(reverse("deliveries:stop_record", args=[clashing_route.stops.get().pk]))
+    assert "Meat and fish planned for a halal household." in stop.text
 
 
 def test_my_route_runs_the_same_queries_for_1_and_25_stops(volunteer, world, django_assert_num_queries):

@@ -11,7 +11,7 @@ from deliveries.models import PlannedItem, Route
 from deliveries.services import RouteRefused, publish_problems
 from mimac.models import Category, Hub, StaleEdit
 from tests.factories import make_household, make_route
-from tests.pages import assert_clean_page
+from tests.pages import assert_clean_page, texts_of
 
 
 @pytest.fixture
@@ -173,11 +173,22 @@ def test_the_sheet_holds_every_stop_in_order_and_nothing_else_personal(coordinat
     html = response.text
     positions = [html.index(f"{household.code} · {household.name}") for household in households]
     assert positions == sorted(positions)
-    for text in ("Stop 1 of 3", "Stop 3 of 3", "Buzzer 12", "peanuts", "halal", "(313) 555-0199", "Sheet returned on"):
+    for text in ("Stop 1 of 3", "Stop 3 of 3", "Buzzer 12", "peanuts", "Halal", "(313) 555-0199", "Sheet returned on"):
         assert text in html
     for private in ("313-555-0101", "Disability", "Mobility", "No transport", "disability", "mobility"):
         assert private not in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_sheet_prints_each_diet_or_allergy_clash_beside_the_item_it_concerns(coordinator, clashing_route):
+    response = coordinator.get(reverse("deliveries:route_print", args=[clashing_route.pk]))
+    assert_clean_page(response)
+    assert "Meat and fish planned for a halal household." in response.text
+    assert texts_of(response.text, "planned-item") == [
+        "Bakery: 2 lb ⚠ Bakery may contain nut; allergies: peanuts.",
+        "Meat and fish: 4 lb ⚠ Meat and fish planned for a halal household.",
+        "Produce: 9 lb",
+    ]
 
 
 def test_a_volunteer_sees_the_sheet_of_a_published_route_they_are_on_only(client, world):

@@ -1,3 +1,7 @@
+import io
+
+from pypdf import PdfReader
+
 from mimac.models import Role
 from pickups.models import Pickup
 from pickups.services import plan_schedule
@@ -83,7 +87,12 @@ def test_the_printed_sheets_fit_a4_and_us_letter(journey):
         for paper, width in PRINTABLE_WIDTH_PX.items():
             page.set_viewport_size({"width": width, "height": 1000})
             assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{sheet} is too wide for {paper}"
-            page.pdf(path=ARTIFACTS / f"{journey.name}{sheet.replace('/', '-')}{paper}.pdf", format=paper)
+            pdf = page.pdf(path=ARTIFACTS / f"{journey.name}{sheet.replace('/', '-')}{paper}.pdf", format=paper)
+            pages = PdfReader(io.BytesIO(pdf)).pages
+            assert len(pages) > 1, f"{sheet} runs over pages on {paper}"
+            heading = next(line for line in pages[0].extract_text().splitlines() if "Church Street Pantry" in line)
+            for number, sheet_page in enumerate(pages[1:], start=2):
+                assert heading in sheet_page.extract_text(), f"page {number} of {sheet} on {paper} says what it is"
         assert not page.get_by_role("link", name="Back").is_visible(), "screen-only parts are not printed"
         page.emulate_media(media="screen")
         page.set_viewport_size(VIEWPORT)

@@ -71,3 +71,7 @@ def test_a_coordinator_builds_reorders_publishes_and_prints_a_route(open_tab):
         for code in codes:
             assert code in text
         assert "Page 2 of 2" in text
+        # A loose page 2 still says which route it belongs to.
+        second = pdf.pages[1].extract_text()
+        for text in ("Oak Street morning", f"{route.date:%A %Y-%m-%d}", "Church Street Pantry"):
+            assert text in second, f"{text!r} on page 2 of the sheet on {paper}"

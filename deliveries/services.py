@@ -163,7 +163,7 @@ def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Dec
             % {
                 "name": stop.recorded_by.first_name or stop.recorded_by.username,
                 "outcome": stop.get_outcome_display().lower(),
-                "time": timezone.localtime(stop.recorded_at).strftime("%H:%M"),
+                "time": timezone.localtime(stop.recorded_at, stop.route.chapter.zone).strftime("%H:%M"),
             }
         )
     if stop.route.status != Route.Status.PUBLISHED:

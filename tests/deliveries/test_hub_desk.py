@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -241,3 +242,14 @@ def test_a_coded_handout_counts_the_households_size_unless_the_volunteer_changes
     assert "3 handouts" in page.text
     assert "8 people" in page.text
     assert "Blank counts the household's size, or 1 person without a code." in page.text, "the field says so"
+
+
+def test_the_desk_shows_each_handouts_time_in_the_chapters_zone(client, world, produce, desk):
+    """20:30 UTC is 10:30 in Honolulu, and 15:30 in Detroit (the server's TIME_ZONE)."""
+    world.chapter.time_zone = "Pacific/Honolulu"
+    world.chapter.save()
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 20, 30, tzinfo=datetime.UTC), tick=False):
+        client.post(desk, _handout(world, produce, people="2"))
+        today = client.get(desk)
+    [row] = [row for row in re.findall(r"<tr>(.*?)</tr>", today.text, re.S) if "walk-ins" in row]
+    assert "<td>10:30</td>" in row

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deliveries.models import (
     DeliveryLine,
@@ -50,6 +52,31 @@ class Period:
     end: datetime.date
 
 
+def opening_period(chapter) -> Period:
+    """The period the audit opens on when none is chosen: the chapter's last complete month with data.
+
+    A month is complete once it has ended: its last day is before today in the chapter's zone. It holds data when
+    one of the chapter's hubs has in it what the audit's figures and flags are made of: a pickup done or missed, a
+    route published or done, a handout, spoilage or a stock count (plans for later days are not data). When no
+    complete month holds any (a chapter in its first month), the audit opens on this month so far. An auditor
+    looks back at a month that is over; on 2 December, "this month" would show two days and every flag at 0.
+    """
+    this_month = chapter.today().replace(day=1)
+    before = Q(hub__chapter=chapter, date__lt=this_month)
+    dated = [
+        Pickup.objects.filter(before, status__in=[Pickup.Status.DONE, Pickup.Status.MISSED]),
+        Route.objects.filter(before, status__in=[Route.Status.PUBLISHED, Route.Status.DONE]),
+        Handout.objects.filter(before),
+        Spoilage.objects.filter(before),
+        StockCount.objects.filter(before),
+    ]
+    last = max(filter(None, (rows.aggregate(last=Max("date"))["last"] for rows in dated)), default=None)
+    if last is None:
+        return Period(this_month, chapter.today())
+    next_month = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return Period(last.replace(day=1), next_month - datetime.timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class Source:
     """A kind of ledger row that moves stock: its model, and the paths to its hub and its day."""
@@ -58,7 +85,7 @@ class Source:
     hub: str
     date: str
     only: Q = field(default_factory=Q)
-    described_with: tuple[str, ...] = ()  # what a row's description reads besides its category
+    described_with: tuple[str, ...] = ()  # what a row's description reads besides its category: hub, household…
 
     def rows(self, hubs, first: datetime.date, last: datetime.date) -> QuerySet:
         """The newest rows at these hubs between these days (inclusive)."""
@@ -68,11 +95,22 @@ class Source:
 
 
 FLOWS = {
-    "received": Source(PickupLine, "pickup__hub", "pickup__date", Q(pickup__status=Pickup.Status.DONE)),
-    "delivered": Source(
-        DeliveryLine, "stop__route__hub", "stop__route__date", described_with=("stop__household__chapter",)
+    "received": Source(
+        PickupLine,
+        "pickup__hub",
+        "pickup__date",
+        Q(pickup__status=Pickup.Status.DONE),
+        described_with=("pickup__hub", "pickup__supplier"),
     ),
-    "handed_out": Source(HandoutLine, "handout__hub", "handout__date"),
+    "delivered": Source(
+        DeliveryLine,
+        "stop__route__hub",
+        "stop__route__date",
+        described_with=("stop__route__hub", "stop__household__chapter"),
+    ),
+    "handed_out": Source(
+        HandoutLine, "handout__hub", "handout__date", described_with=("handout__hub", "handout__household__chapter")
+    ),
     "spoiled": Source(Spoilage, "hub", "date", described_with=("hub",)),
 }
 
@@ -345,14 +383,16 @@ class Audit:
         for (hub, category), total in self.totals("spoiled", per_hub).items():
             if total > received.get((hub, category), ZERO) * self.chapter.spoilage_flag_percent / HUNDRED:
                 beyond |= Q(hub=hub, category=category)
-        return FLOWS["spoiled"].rows(self.hubs, *_span(self.period)).filter(beyond).select_related("hub", "category")
+        rows = FLOWS["spoiled"].rows(self.hubs, *_span(self.period)).filter(beyond)
+        return rows.select_related("hub", "category", "recorded_by")
 
     def _large_corrections(self) -> list:
         """Corrections whose change is beyond the tolerance of their category's total in the period."""
         found = []
         for flow, source in FLOWS.items():
             corrections = source.rows(self.hubs, *_span(self.period)).filter(corrects__isnull=False)
-            corrections = list(corrections.select_related("corrects", "category", "recorded_by"))
+            corrections = corrections.select_related("corrects", "category", "recorded_by", *source.described_with)
+            corrections = list(corrections)
             totals = self.totals(flow) if corrections else {}
             for row in corrections:
                 if exceeds(row.quantity - row.corrects.quantity, totals.get(row.category_id, ZERO), self.tolerance):
@@ -425,14 +465,14 @@ def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
 
 # Flags: each names the rows behind it (what `Audit.flag_rows` lists on its own page).
 FLAGS = {
-    "contradicted": "Household reports that contradict a stop marked delivered",
-    "intake_differs": "Second counts that differ from the recorded pickup lines",
-    "intake_missing": "Pickups not counted again within a day",
-    "ended_household": "Deliveries and handouts to households that had ended or paused",
-    "pickup_without_lines": "Pickups recorded as done without any line",
-    "spoilage_share": "Spoilage above the chapter's share of what the hub received",
-    "delivered_nothing": "Stops marked delivered with nothing handed over",
-    "large_correction": "Corrections that move a total beyond the tolerance",
+    "contradicted": gettext_lazy("Household reports that contradict a stop marked delivered"),
+    "intake_differs": gettext_lazy("Second counts that differ from the recorded pickup lines"),
+    "intake_missing": gettext_lazy("Pickups not counted again within a day"),
+    "ended_household": gettext_lazy("Deliveries and handouts to households that had ended or paused"),
+    "pickup_without_lines": gettext_lazy("Pickups recorded as done without any line"),
+    "spoilage_share": gettext_lazy("Spoilage above the chapter's share of what the hub received"),
+    "delivered_nothing": gettext_lazy("Stops marked delivered with nothing handed over"),
+    "large_correction": gettext_lazy("Corrections that move a total beyond the tolerance"),
 }
 
 
@@ -440,7 +480,7 @@ def _flag_rows(kind: str, chapter, hubs, period: Period):
     """The rows behind a flag that needs no totals (see `Audit.flag_rows` for every flag)."""
     if kind == "contradicted":
         reports = HouseholdReport.objects.newest().filter(household__chapter=chapter, date__range=_span(period))
-        return reports_with_flags(reports).filter(contradicts=True).select_related("household__chapter")
+        return reports_with_flags(reports).filter(contradicts=True).select_related("household__chapter", "recorded_by")
     pickups = Pickup.objects.filter(hub__in=hubs, date__range=_span(period))
     if kind == "intake_differs":
         return pickup_queries.intake_differences(pickups)
@@ -454,7 +494,7 @@ def _flag_rows(kind: str, chapter, hubs, period: Period):
         return _to_ended_households(stops, hubs, period)
     if kind == "delivered_nothing":
         given = DeliveryLine.objects.newest().filter(stop=OuterRef("pk"), quantity__gt=0)
-        return stops.filter(~Exists(given)).select_related("route", "household__chapter")
+        return stops.filter(~Exists(given)).select_related("route__hub", "household__chapter")
     raise KeyError(kind)
 
 
@@ -470,23 +510,29 @@ def _ended_by(day: str) -> Q:
 
 
 def _to_ended_households(stops: QuerySet, hubs, period: Period) -> list:
-    delivered = stops.filter(_ended_by("route__date")).select_related("route", "household__chapter")
+    delivered = stops.filter(_ended_by("route__date")).select_related("route__hub", "household__chapter")
     handouts = Handout.objects.filter(_ended_by("date"), hub__in=hubs, date__range=_span(period))
-    return [*delivered, *handouts.select_related("hub", "household__chapter")]
+    return [*delivered, *handouts.select_related("hub", "household__chapter", "recorded_by")]
 
 
 def latest_chain_check(chapter) -> ChainCheck | None:
     return ChainCheck.objects.filter(chapter=chapter).first()
 
 
-def chain_flag(check: ChainCheck | None) -> str:
+def chain_flag(check: ChainCheck | None, chapter) -> str:
     """Why the chain is flagged, or "" when its latest check is recent and holds."""
     if check is None:
-        return "The ledger chain has never been verified: run manage.py verify_ledger (nightly, from cron)."
+        return _("The ledger chain has never been verified: run manage.py verify_ledger (nightly, from cron).")
+    at = timezone.localtime(check.at, chapter.zone)
     if not check.ok:
-        return f"The ledger chain did not verify on {check.at:%Y-%m-%d %H:%M}: {check.problem}"
+        return _("The ledger chain did not verify on %(at)s: %(problem)s") % {
+            "at": f"{at:%Y-%m-%d %H:%M}",
+            "problem": check.problem,
+        }
     if timezone.now() - check.at > CHAIN_CHECK_EVERY:
-        return f"The ledger chain was last verified on {check.at:%Y-%m-%d}: is the nightly verify_ledger running?"
+        return _("The ledger chain was last verified on %(day)s: is the nightly verify_ledger running?") % {
+            "day": f"{at:%Y-%m-%d}"
+        }
     return ""
 
 

@@ -6,20 +6,31 @@ import functools
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from deliveries import audit
 from deliveries.audit import FLAGS, FLOWS, Period
 from deliveries.charts import bar_chart
 from deliveries.forms import AuditForm
-from deliveries.models import DeliveryLine, Handout, HouseholdReport, RouteLoad, StockCountLine, Stop
+from deliveries.models import (
+    DeliveryLine,
+    Handout,
+    HandoutLine,
+    HouseholdReport,
+    RouteLoad,
+    Spoilage,
+    StockCountLine,
+    Stop,
+)
 from mimac import access
 from mimac.access import Action
 from mimac.models import LedgerHead, TrailEvent, Unit, record
 from mimac.spreadsheets import csv_response
-from pickups.models import Pickup
+from pickups.models import Pickup, PickupLine
 from pickups.queries import IntakeDifference
 from recipients.models import Household
 
@@ -30,15 +41,26 @@ ROWS_PER_PAGE = 200
 
 
 def _form(request) -> AuditForm:
-    """The audit's choices; missing ones default to the first chapter, every hub, this month so far."""
+    """The audit's choices; missing ones default to the first chapter, every hub, and the chapter's last complete
+    month with data (`audit.opening_period`)."""
     chapters = sorted(access.chapters_where(request.user, Action.VIEW_AUDIT), key=lambda chapter: chapter.name)
     data = request.GET.copy()
     data.setdefault("chapter", chapters[0].code)
     chapter = next((c for c in chapters if c.code == data["chapter"]), chapters[0])
+    if "start" not in data and "end" not in data:
+        period = audit.opening_period(chapter)
+        data["start"], data["end"] = period.start.isoformat(), period.end.isoformat()
     today = chapter.today()
     data.setdefault("start", today.replace(day=1).isoformat())
     data.setdefault("end", today.isoformat())
     return AuditForm(data, chapters=chapters)
+
+
+def _render(request, template: str, context: dict):
+    """The page with its times in the chapter's zone, as on the rows' own pages, whatever zones the reader's
+    chapters are in."""
+    with timezone.override(context["chapter"].zone):
+        return render(request, template, context)
 
 
 def _scope(form: AuditForm) -> dict:
@@ -99,7 +121,7 @@ def audit_home(request):
         "routes_loaded": len({balance.route_id for balance in report.route_balances}),
         "route_flags": len({balance.route_id for balance in flagged}),
         "flags": _flags(form, report),
-        "chain_flag": audit.chain_flag(check),
+        "chain_flag": audit.chain_flag(check, chapter),
         "check": check,
         "served": audit.served(chapter, hubs, period),
         "distributed": report.distributed_by_category(),
@@ -107,7 +129,7 @@ def audit_home(request):
         "missed": audit.missed_pickups(hubs, period),
         "charts": [bar_chart(unit, points) for unit, points in report.weekly().items()],
     }
-    return render(request, "deliveries/audit/home.html", context)
+    return _render(request, "deliveries/audit/home.html", context)
 
 
 def _flags(form, report: audit.Audit) -> list[dict]:
@@ -115,7 +137,7 @@ def _flags(form, report: audit.Audit) -> list[dict]:
     for kind, label in FLAGS.items():
         rows = report.flag_rows(kind)
         count = len(rows) if isinstance(rows, list) else rows.count()
-        flags.append({"kind": kind, "label": _(label), "count": count, "url": rows_url(form, kind)})
+        flags.append({"kind": kind, "label": label, "count": count, "url": rows_url(form, kind)})
     return flags
 
 
@@ -139,7 +161,7 @@ def audit_rescued(request):
     ]
     page = Paginator(suppliers, SUPPLIERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, **scope, "months": months, "page": page}
-    return render(request, "deliveries/audit/rescued.html", context)
+    return _render(request, "deliveries/audit/rescued.html", context)
 
 
 @require_safe
@@ -151,18 +173,21 @@ def audit_rows(request):
         return render(request, "deliveries/audit/rows.html", {"form": form})
     scope = _scope(form)
     rows, title = _rows_behind(what, request.GET, **scope)
+    zone = scope["chapter"].zone
     if request.GET.get("csv"):
-        header = [_("Date"), _("Where"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"), _("Recorded at")]
+        header = [_("Date"), _("Hub"), _("Household"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"),
+                  _("Recorded at")]  # fmt: skip
         # Only a name the page knows goes into the trail and the file name (a header: no quotes or line breaks).
         known = what if what in FLOWS or what in FLAGS or what in {"count", "route", "missed", "served"} else "rows"
         record(TrailEvent.Kind.EXPORTED, request.user, scope["chapter"], f"audit rows {known}")
-        described = map(_describe, rows)
-        body = [[r["date"], r["where"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]] for r in described]
+        described = (_describe(row, zone) for row in rows)
+        body = [[r["date"], r["hub"], r["household"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]]
+                for r in described]  # fmt: skip
         return csv_response(f"mimac-audit-{known}-{scope['period'].start}.csv", header, body)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    described = [_describe(row) for row in page]
+    described = [_describe(row, zone) for row in page]
     context = {"form": form, **scope, "title": title, "rows": described, "page": page, "what": what}
-    return render(request, "deliveries/audit/rows.html", context)
+    return _render(request, "deliveries/audit/rows.html", context)
 
 
 def _rows_behind(what, params, chapter, hubs, period):
@@ -186,11 +211,12 @@ def _rows_behind(what, params, chapter, hubs, period):
     if what == "route":
         route = params.get("route", "")
         route_filter = {"route": route if route.isdigit() else 0, "route__hub__in": hubs}
-        loads = RouteLoad.objects.newest().filter(**route_filter).select_related("category", "recorded_by", "route")
+        loads = RouteLoad.objects.newest().filter(**route_filter)
+        loads = loads.select_related("category", "recorded_by", "route__hub")
         lines = (
             DeliveryLine.objects.newest()
             .filter(stop__route=route_filter["route"], stop__route__hub__in=hubs)
-            .select_related("category", "recorded_by", "stop__route", "stop__household__chapter")
+            .select_related("category", "recorded_by", *FLOWS["delivered"].described_with)
         )
         if category and category.isdigit():
             loads, lines = loads.filter(category=category), lines.filter(category=category)
@@ -202,26 +228,51 @@ def _rows_behind(what, params, chapter, hubs, period):
         households = audit.households_served(chapter, hubs, period).select_related("chapter").order_by("number")
         return households, _("Households served, each once")
     if what in FLAGS:
-        return audit.Audit(chapter, hubs, period).flag_rows(what), _(FLAGS[what])
+        return audit.Audit(chapter, hubs, period).flag_rows(what), FLAGS[what]
     return [], _("Nothing to list: follow a figure of the audit.")
 
 
-def _describe(row) -> dict:
-    """One row of any kind as the drill-down table shows it."""
-    described = {"date": "", "where": "", "what": str(row), "quantity": "", "unit": "", "by": "", "at": "", "url": ""}
+def _describe(row, zone) -> dict:
+    """One row of any kind as the drill-down table shows it: its day, hub and household where it has them, and for
+    a ledger row who recorded it and when, in the chapter's zone (`zone`), as on the row's own page."""
+    described = dict.fromkeys(("date", "hub", "household", "quantity", "unit", "by", "at", "url"), "")
+    described["what"] = str(row)
     if hasattr(row, "chain_hash"):
         described.update(
-            quantity=getattr(row, "quantity", ""),
-            unit=row.category.unit if hasattr(row, "category") else "",
             by=row.recorded_by.first_name or row.recorded_by.username,
-            at=row.recorded_at.strftime("%Y-%m-%d %H:%M"),
+            at=f"{timezone.localtime(row.recorded_at, zone):%Y-%m-%d %H:%M}",
             url=reverse("ledger_entry", args=[row._meta.model_name, row.pk]),
         )
+        if hasattr(row, "quantity"):
+            described.update(what=row.category.name, quantity=row.quantity, unit=row.category.unit)
     match row:
+        case PickupLine():
+            facts = {"category": row.category.name, "supplier": row.pickup.supplier.name}
+            described.update(
+                date=row.pickup.date, hub=row.pickup.hub.name, what=_("%(category)s from %(supplier)s") % facts
+            )
+        case DeliveryLine():
+            route = row.stop.route
+            described.update(
+                date=route.date,
+                hub=route.hub.name,
+                household=row.stop.household.code,
+                what=_("%(category)s on %(route)s") % {"category": row.category.name, "route": route.name},
+            )
+        case HandoutLine():
+            described.update(date=row.handout.date, hub=row.handout.hub.name, household=_to_whom(row.handout))
+        case Spoilage():
+            facts = {"category": row.category.name, "reason": row.get_reason_display()}
+            described.update(date=row.date, hub=row.hub.name, what=_("%(category)s: %(reason)s") % facts)
+        case StockCountLine():
+            described.update(date=row.stock_count.date, hub=row.stock_count.hub.name)
+        case RouteLoad():
+            facts = {"direction": row.get_direction_display(), "category": row.category.name}
+            described.update(date=row.route.date, hub=row.route.hub.name, what=_("%(direction)s: %(category)s") % facts)
         case Pickup():
             described.update(
                 date=row.date,
-                where=row.hub.name,
+                hub=row.hub.name,
                 what=row.supplier.name,
                 url=reverse("pickups:pickup_detail", args=[row.pk]),
             )
@@ -230,19 +281,35 @@ def _describe(row) -> dict:
             facts = {"supplier": row.pickup.supplier.name, "category": row.category}
             described.update(
                 date=row.pickup.date,
-                where=row.pickup.hub.name,
+                hub=row.pickup.hub.name,
                 what=what % {**facts, "recorded": row.recorded, "counted": row.counted},
                 quantity=row.counted - row.recorded,
                 unit=row.unit,
                 url=reverse("pickups:pickup_detail", args=[row.pickup.pk]),
             )
         case Stop():
-            described.update(date=row.route.date, where=row.route.name, what=f"{row.household.code}: {_('delivered')}")
+            described.update(
+                date=row.route.date,
+                hub=row.route.hub.name,
+                household=row.household.code,
+                what=_("Delivered on %(route)s") % {"route": row.route.name},
+            )
         case Household():
-            described.update(what=row.code, quantity=row.size, unit=_("people"))
-        case Handout() | HouseholdReport():
-            described.update(date=row.date, what=str(row))
+            described.update(household=row.code, what=_("Served"), quantity=row.size, unit=_("people"))
+        case Handout():
+            described.update(date=row.date, hub=row.hub.name, household=_to_whom(row), what=_("Handout"))
+        case HouseholdReport():
+            described.update(date=row.date, household=row.household.code, what=row.get_kind_display())
     return described
+
+
+def _to_whom(handout: Handout) -> str:
+    """A handout's household, or the walk-ins it counted."""
+    if handout.household:
+        return handout.household.code
+    return ngettext("walk-in, %(people)d person", "walk-in, %(people)d people", handout.people) % {
+        "people": handout.people
+    }
 
 
 # The audit's tables as CSV: each a header and a function of the audit that gives its rows.
@@ -298,7 +365,7 @@ def _csv(user, table: str, report: audit.Audit):
 
 @require_safe
 def audit_sheet(request):
-    """The weekly audit sheet to print and sign, carrying the ledger's chain head."""
+    """The audit sheet of the period and hubs shown, to print and sign, carrying the ledger's chain head."""
     form = _form(request)
     if not form.is_valid():
         return render(request, "deliveries/audit/home.html", {"form": form})
@@ -311,7 +378,8 @@ def audit_sheet(request):
         "balances": audit.with_routes(report.unbalanced_routes),
         "flags": _flags(form, report),
         "served": audit.served(chapter, hubs, period),
+        "hub": form.cleaned_data.get("hub"),
         "head": LedgerHead.objects.filter(chapter=chapter).first(),
         "check": audit.latest_chain_check(chapter),
     }
-    return render(request, "deliveries/audit/sheet.html", context)
+    return _render(request, "deliveries/audit/sheet.html", context)

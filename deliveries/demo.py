@@ -84,7 +84,8 @@ def _hub_desk(chapter, hub, users, today, food):
         if day.weekday() in (1, 3):  # walk-in hours on Tuesdays and Thursdays
             for number, household in enumerate([*walk_ins, None]):
                 lines = [(food["Produce"], Decimal(4 + number)), (food["Canned goods"], Decimal(3))]
-                record_handout(hub=hub, by=desk, date=day, lines=lines, household=household, people=1 + number % 3)
+                people = None if household else 1 + number % 3  # a household counts its size
+                record_handout(hub=hub, by=desk, date=day, lines=lines, household=household, people=people)
         if day.weekday() == 4:
             record_spoilage(hub=hub, by=desk, date=day, category=food["Produce"], quantity=Decimal(6), reason="mould")
     done = Pickup.objects.filter(hub=hub, status=Pickup.Status.DONE).exclude(date=today).order_by("date")

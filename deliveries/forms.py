@@ -234,7 +234,13 @@ class HandoutForm(CategoryQuantitiesMixin, forms.Form):
         max_length=20,
         help_text=_("Blank for walk-ins without a code: count them as people instead."),
     )
-    people = forms.IntegerField(label=_("People"), min_value=1, max_value=50, initial=1)
+    people = forms.IntegerField(
+        label=_("People"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("Blank counts the household's size, or 1 person without a code."),
+    )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hand_out_anyway = forms.BooleanField(label=_("Hand out anyway"), required=False)
 

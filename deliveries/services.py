@@ -182,7 +182,7 @@ def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Dec
             % {
                 "name": stop.recorded_by.first_name or stop.recorded_by.username,
                 "outcome": stop.get_outcome_display().lower(),
-                "time": timezone.localtime(stop.recorded_at).strftime("%H:%M"),
+                "time": timezone.localtime(stop.recorded_at, stop.route.chapter.zone).strftime("%H:%M"),
             }
         )
     if stop.route.status != Route.Status.PUBLISHED:
@@ -220,8 +220,13 @@ def key_in(*, route: Route, entries: list, sheet_returned: bool, by) -> None:
 
 
 @transaction.atomic
-def record_handout(*, hub: Hub, by, date: datetime.date, lines, household: Household | None = None, people=1):
-    """A walk-in handout and its lines, as one entry of the ledger."""
+def record_handout(
+    *, hub: Hub, by, date: datetime.date, lines, household: Household | None = None, people: int | None = None
+):
+    """A walk-in handout and its lines, as one entry of the ledger. Unless told otherwise it counts the household's
+    people, or one person when no household is given."""
+    if people is None:
+        people = household.size if household else 1
     handout = Handout.objects.create(hub=hub, date=date, household=household, people=people, recorded_by=by)
     HandoutLine.objects.bulk_create(
         HandoutLine(handout=handout, category=category, quantity=quantity, recorded_by=by)

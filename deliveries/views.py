@@ -453,10 +453,7 @@ def hub_desk(request, pk):
         handout = services.record_handout(
             hub=hub, by=request.user, date=data["date"], lines=form.lines(), household=household, people=data["people"]
         )
-        people = handout.people
-        walk_ins = ngettext("%(people)d walk-in", "%(people)d walk-ins", people) % {"people": people}
-        who = household.code if household else walk_ins
-        messages.success(request, _("Handout recorded: %(who)s.") % {"who": who})
+        messages.success(request, _handout_recorded(handout))
         return redirect("deliveries:hub_desk", pk=hub.pk)
     today = hub.chapter.today()
     handouts = list(queries.handouts_on(hub, today))
@@ -473,10 +470,25 @@ def hub_desk(request, pk):
     return render(request, "deliveries/hub_desk.html", context)
 
 
-def _active_codes(hub) -> list[str]:
-    """The codes of the hub's active households, for the desk's autocomplete."""
-    numbers = Household.objects.filter(hub=hub, status=Household.Status.ACTIVE).values_list("number", flat=True)
-    return [Household.code_of(hub.chapter.code, number) for number in numbers]
+def _handout_recorded(handout) -> str:
+    """Says whom the handout counted, so a wrong number of people is seen at once."""
+    if handout.household:
+        message = ngettext(
+            "Handout recorded: %(code)s, %(people)d person.", "Handout recorded: %(code)s, %(people)d people.",
+            handout.people,
+        )  # fmt: skip
+        return message % {"code": handout.household.code, "people": handout.people}
+    message = ngettext(
+        "Handout recorded: %(people)d walk-in.", "Handout recorded: %(people)d walk-ins.", handout.people
+    )  # fmt: skip
+    return message % {"people": handout.people}
+
+
+def _active_codes(hub) -> dict[str, int]:
+    """The codes of the hub's active households and their sizes, for the desk's autocomplete (the page counts a
+    household's size when People is left blank, and its script shows that number there before it is sent)."""
+    households = Household.objects.filter(hub=hub, status=Household.Status.ACTIVE).values_list("number", "size")
+    return {Household.code_of(hub.chapter.code, number): size for number, size in households}
 
 
 def _intake_at(hub) -> dict:

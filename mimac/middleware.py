@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from mimac import two_factor
+from mimac import access, two_factor
 
 # Set in the session at sign-in when the member signed in with a temporary password.
 PASSWORD_CHANGE_DUE = "password_change_due"  # noqa: S105 (a session key, not a password)
@@ -69,3 +70,22 @@ class TwoFactorMiddleware:
                 target = reverse("two_factor_verify" if has_app else "two_factor_setup")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class ChapterTimeZoneMiddleware:
+    """A member sees every time in their chapter's zone (TIME_ZONE is only the default for new chapters): the
+    zone all their chapters share. Someone whose chapters are in different zones, and a coalition admin, sees
+    TIME_ZONE, except on the pages of one chapter's records (its audit, a ledger row), which use that chapter's.
+    Runs after TwoFactorMiddleware, which has looked the memberships up already."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        member = user.is_authenticated and not user.is_superuser
+        zones = {m.chapter.time_zone for m in access.memberships_of(user)} if member else set()
+        if len(zones) != 1:
+            return self.get_response(request)
+        with timezone.override(zones.pop()):
+            return self.get_response(request)

@@ -137,9 +137,14 @@ class Chapter(Versioned):
     def __str__(self):
         return self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where the chapter is: its pages, sheets and CSVs show dates and times there."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     def today(self) -> datetime.date:
         """Today's date where the chapter is, which is what 'today' means on its pages."""
-        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        return timezone.localdate(timezone=self.zone)
 
     def clean(self):
         super().clean()

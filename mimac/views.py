@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -394,7 +395,8 @@ def ledger_entry(request, kind, pk):
         "form": form,
         "facts": _facts(entry),
     }
-    return render(request, "mimac/ledger_entry.html", context)
+    with timezone.override(entry.chapter.zone):  # as the audit lists it, whatever zones the reader's chapters are in
+        return render(request, "mimac/ledger_entry.html", context)
 
 
 def _facts(entry) -> list[tuple[str, object]]:

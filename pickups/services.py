@@ -177,7 +177,10 @@ def _check_recordable(pickup: Pickup) -> Pickup:
     if pickup.status != Pickup.Status.SCHEDULED:
         raise PickupRefused(
             _("%(name)s already recorded this pickup at %(time)s. Nothing of yours was saved: compare below.")
-            % {"name": _name(pickup.recorded_by), "time": timezone.localtime(pickup.recorded_at).strftime("%H:%M")}
+            % {
+                "name": _name(pickup.recorded_by),
+                "time": f"{timezone.localtime(pickup.recorded_at, pickup.chapter.zone):%H:%M}",
+            }
         )
     if pickup.date > pickup.chapter.today():
         raise PickupRefused(_("This pickup is on %(date)s: record it once it has happened.") % {"date": pickup.date})
@@ -202,7 +205,7 @@ def intake_check_refusal(pickup: Pickup, by) -> str | None:
         return _("Only a pickup that came in can be counted again.")
     done = IntakeCheck.objects.filter(pickup=pickup).select_related("recorded_by").first()
     if done:
-        time = timezone.localtime(done.recorded_at).strftime("%Y-%m-%d %H:%M")
+        time = f"{timezone.localtime(done.recorded_at, pickup.chapter.zone):%Y-%m-%d %H:%M}"
         return _("%(name)s counted this pickup already, at %(time)s.") % {"name": _name(done.recorded_by), "time": time}
     if by == pickup.recorded_by or pickup.assignments.filter(volunteer=by).exists():
         return _("The second count is made by someone who neither brought in nor recorded this pickup.")

@@ -153,7 +153,7 @@ def household_export(request, code):
     households = chapter.households.select_related("chapter", "hub").order_by("number")
     rows = services.export_rows(households, chapter=chapter, by=request.user)
     record(TrailEvent.Kind.EXPORTED, request.user, chapter, "household list")
-    return csv_response(f"households-{chapter.code}-{timezone.localdate()}.csv", services.CSV_COLUMNS, rows)
+    return csv_response(f"households-{chapter.code}-{chapter.today()}.csv", services.CSV_COLUMNS, rows)
 
 
 def household_import(request, code):

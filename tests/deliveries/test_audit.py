@@ -4,9 +4,11 @@ import csv
 import datetime
 import io
 import re
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,10 +18,10 @@ from deliveries import audit, audit_views
 from deliveries import services as deliveries_services
 from deliveries.models import DeliveryLine, HouseholdReport, Route, RouteLoad
 from mimac import ledger
-from mimac.models import Category, Chapter, Hub
+from mimac.models import Category, ChainCheck, Chapter, Hub
 from pickups import services as pickups_services
 from pickups.models import PickupLine
-from tests.factories import make_household, make_pickup, make_route, make_supplier
+from tests.factories import make_chapter, make_household, make_hub, make_pickup, make_route, make_supplier
 from tests.pages import assert_clean_page
 
 
@@ -381,13 +383,16 @@ def test_the_audit_shows_the_largest_route_differences_first_and_says_what_it_le
 
 
 def _a_day_of_everything(world, produce, count):
-    """`count` each of: pickups counted again with a difference, unbalanced routes, handouts and spoilage."""
+    """`count` each of: pickups counted again with a difference, unbalanced routes, handouts (to walk-ins and to a
+    household) and spoilage."""
     by, checker = world.volunteer.user, world.coordinator.user
     for n in range(count):
         pickup = _receive(world, -1, [(produce, Decimal(10))])
         pickups_services.check_intake(pickup=pickup, by=checker, lines=[(produce, Decimal(9))])
         _route_that_delivered(world, produce, f"Route {count}-{n}", 1)
         deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=2)
+        deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)],
+                                           household=make_household(world.chapter, name=f"H{count}-{n}"))  # fmt: skip
         deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce,
                                             quantity=Decimal(1), reason="mould")  # fmt: skip
 
@@ -419,7 +424,7 @@ def test_the_rows_behind_a_figure_run_the_same_queries_for_1_and_25_rows(client,
         return len(captured), len(response.context["rows"])
 
     _a_day_of_everything(world, produce, 1)
-    counts = {what: queries(what) for what in ("received", "delivered", "intake_differs", "spoiled")}
+    counts = {what: queries(what) for what in ("received", "delivered", "handed_out", "intake_differs", "spoiled")}
     _a_day_of_everything(world, produce, 24)
     for what, (one, rows) in counts.items():
         assert queries(what) == (one, rows * 25), what
@@ -432,3 +437,144 @@ def test_an_odd_what_never_reaches_the_csv_file_name(client, world, what):
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert re.fullmatch(r'attachment; filename="mimac-audit-rows-\d{4}-\d\d-\d\d\.csv"', disposition)
+
+
+def _table(page) -> list[dict]:
+    """The rows of the page's table, each a dict of its header's names to its cells' text."""
+    [table] = re.findall(r"<table.*?</table>", page.text, re.S)
+    cells = [
+        [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    return [dict(zip(cells[0], row, strict=False)) for row in cells[1:]]
+
+
+def _csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_every_row_behind_a_figure_shows_its_date_hub_and_household_on_the_page_and_in_the_csv(client, world, produce):
+    by, hub = world.volunteer.user, world.hub.name
+    _receive(world, -2, [(produce, Decimal(20))])
+    delivered_to, handed_to = make_household(world.chapter), make_household(world.chapter, name="Bilal")
+    route = make_route(world.chapter, world.hub, date=_day(world, -1), driver=by, households=[delivered_to],
+                       status="published")  # fmt: skip
+    deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
+    deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, -1), lines=[(produce, 2)],
+                                       household=handed_to)  # fmt: skip
+    deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=3)
+    deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce, quantity=4,
+                                        reason="mould")  # fmt: skip
+    client.force_login(world.auditor.user)
+    day = {n: _day(world, n).isoformat() for n in (-2, -1, 0)}
+    expected = {
+        "received": [(day[-2], hub, "")],
+        "delivered": [(day[-1], hub, delivered_to.code)],
+        "handed_out": [(day[0], hub, "walk-in, 3 people"), (day[-1], hub, handed_to.code)],
+        "spoiled": [(day[0], hub, "")],
+    }
+    for what, rows in expected.items():
+        params = {"what": what, "start": day[-2], "end": day[0]}
+        page = client.get(reverse("audit:rows"), params)
+        shown = sorted((row["Date"], row.get("Hub"), row.get("Household")) for row in _table(page))
+        assert shown == sorted(rows), f"{what} on the page"
+        listed = _csv_rows(client.get(reverse("audit:rows"), {**params, "csv": "1"}))
+        assert sorted((row["Date"], row.get("Hub"), row.get("Household")) for row in listed) == sorted(rows), what
+
+
+def test_times_are_in_the_chapters_zone_on_the_audit_its_csv_and_the_rows_own_page(client, world, produce):
+    """20:30 UTC on 10 November is 10:30 in Honolulu (and 15:30 in Detroit, the server's default zone)."""
+    world.chapter.time_zone = "Pacific/Honolulu"
+    world.chapter.save()
+    recorded = datetime.datetime(2026, 11, 10, 20, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(recorded, tick=False):
+        handout = deliveries_services.record_handout(
+            hub=world.hub, by=world.volunteer.user, date=world.chapter.today(), lines=[(produce, 2)], people=2
+        )
+        ChainCheck.objects.create(chapter=world.chapter, rows=1, head="0" * 64, problem="row 1 was changed")
+        params = {"chapter": "RIV", "what": "handed_out", "start": "2026-11-10", "end": "2026-11-10"}
+        for user in (world.auditor.user, world.admin):  # a coalition admin's chapters span zones
+            client.force_login(user)
+            [row] = _table(client.get(reverse("audit:rows"), params))
+            [line] = _csv_rows(client.get(reverse("audit:rows"), {**params, "csv": "1"}))
+            assert (row["Recorded at"], line["Recorded at"]) == ("2026-11-10 10:30", "2026-11-10 10:30"), user
+            own_page = client.get(reverse("ledger_entry", args=["handoutline", handout.lines.get().pk]))
+            assert "2026-11-10 10:30" in own_page.text, user
+            home = client.get(reverse("audit:home"), {"chapter": "RIV", "start": "2026-11-10", "end": "2026-11-10"})
+            assert "did not verify on 2026-11-10 10:30" in home.text, user
+
+
+def test_the_audit_opens_on_the_last_complete_month_with_data(client, world, produce):
+    """On 2 December, November is the last complete month: this month so far holds almost nothing yet."""
+    by = world.volunteer.user
+    riverside, northgate = world.chapter, world.other_chapter
+    newcomers = make_chapter("Lakeside Pantry Network", "LPN")
+    make_hub(newcomers, "Lake Hall")
+    second_of_december = datetime.datetime(2026, 12, 2, 10, tzinfo=zoneinfo.ZoneInfo(riverside.time_zone))
+    with time_machine.travel(second_of_december, tick=False):
+        ended = make_household(riverside, status="ended", status_since=datetime.date(2026, 10, 1))
+        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 11, 20),
+                                           lines=[(produce, 2)], household=ended)  # fmt: skip
+        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 12, 1), lines=[(produce, 1)])
+        # Northgate's last complete month with data is October: November holds nothing but a planned pickup.
+        deliveries_services.record_spoilage(hub=world.other_hub, by=by, date=datetime.date(2026, 10, 9),
+                                            category=produce, quantity=3, reason="mould")  # fmt: skip
+        make_pickup(world, days_ahead=-20, chapter=northgate, hub=world.other_hub)
+
+        client.force_login(world.auditor.user)
+        page = client.get(reverse("audit:home"))
+        assert page.context["period"] == audit.Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+        assert {flag["kind"]: flag["count"] for flag in page.context["flags"]}["ended_household"] == 1
+        client.force_login(world.admin)
+        opened = {code: client.get(reverse("audit:home"), {"chapter": code}).context["period"]
+                  for code in ("NGF", "LPN")}  # fmt: skip
+        assert opened["NGF"] == audit.Period(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
+        assert opened["LPN"] == audit.Period(datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)), "nothing yet"
+
+
+def test_the_printed_sheet_is_of_the_period_and_hub_shown(client, world, worked_example):
+    client.force_login(world.auditor.user)
+    period = worked_example
+    page = client.get(reverse("audit:home"), {"start": period.start, "end": period.end, "hub": world.hub.pk})
+    [sheet_url] = re.findall(r'href="(/audit/sheet/\?[^"]*)"', page.text)
+    sheet = client.get(sheet_url.replace("&amp;", "&"))
+    assert (sheet.context["period"], sheet.context["hubs"]) == (period, [world.hub])
+    assert f"{period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}" in sheet.text
+    assert world.hub.name in sheet.text
+
+
+def _one_of_every_flag(world, produce, n):
+    by, today = world.volunteer.user, world.chapter.today()
+    ended = make_household(world.chapter, name=f"Ended {n}", status="ended", status_since=_day(world, -10))
+    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    empty = make_pickup(world)
+    pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
+    received = _receive(world, -1, [(produce, Decimal(20))])
+    ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
+    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    household = make_household(world.chapter, name=f"Nothing {n}")
+    route = make_route(world.chapter, world.hub, driver=by, households=[household, ended], status="published",
+                       name=f"Route {n}")  # fmt: skip
+    for stop in route.stops.all():
+        deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 3)])
+    ledger.correct(route.stops.get(household=household).delivered_lines.get(), by=by, quantity=0, reason="kept")
+    HouseholdReport.objects.create(household=household, date=today, kind="nothing", via="phone", recorded_by=by)
+
+
+def test_the_rows_behind_every_flag_run_the_same_queries_for_1_and_25_rows(client, world, produce):
+    client.force_login(world.auditor.user)
+
+    def queries():
+        found = {}
+        for what in audit.FLAGS:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(reverse("audit:rows"), {"what": what})
+            found[what] = (len(captured), len(response.context["rows"]))
+        return found
+
+    _one_of_every_flag(world, produce, 0)
+    one = queries()
+    assert all(rows for what, (_queries, rows) in one.items() if not what.startswith("intake")), one
+    for n in range(1, 25):
+        _one_of_every_flag(world, produce, n)
+    assert {what: found[0] for what, found in queries().items()} == {what: found[0] for what, found in one.items()}

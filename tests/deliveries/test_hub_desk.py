@@ -1,9 +1,11 @@
 """The hub desk: walk-in handouts, spoilage and stock counts, and the second count of pickups."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,7 +51,7 @@ def test_a_handout_to_a_household_is_recorded_by_its_code(client, world, produce
     handout = Handout.objects.get()
     assert (handout.household, handout.hub, handout.recorded_by) == (household, world.hub, world.volunteer.user)
     assert [(line.category, line.quantity) for line in handout.lines.all()] == [(produce, Decimal(5))]
-    assert f"Handout recorded: {household.code}." in response.text
+    assert f"Handout recorded: {household.code}, 1 person." in response.text
     assert "1 handout" in response.text
 
 
@@ -217,3 +219,37 @@ def test_a_differing_second_count_and_a_pickup_unchecked_after_a_day_are_flagged
     assert "1 pickup came in more than a day ago and has not been counted again." in desk.text
     detail = client.get(reverse("pickups:pickup_detail", args=[differing.pk]))
     assert "The second count differs from the recorded lines" in detail.text
+
+
+def _as_rendered(page, name) -> str:
+    """What the browser sends for a field the volunteer leaves as it is."""
+    [field] = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page.text)
+    value = re.search(r'value="([^"]*)"', field)
+    return value.group(1) if value else ""
+
+
+def test_a_coded_handout_counts_the_households_size_unless_the_volunteer_changes_it(client, world, produce, desk):
+    household = make_household(world.chapter, size=5)
+    page = client.get(desk)
+    people = _as_rendered(page, "people")
+
+    client.post(desk, _handout(world, produce, household_code=household.code, people=people))
+    client.post(desk, _handout(world, produce, household_code=household.code, people="2"))
+    client.post(desk, _handout(world, produce, people=people))
+
+    assert [handout.people for handout in Handout.objects.order_by("pk")] == [5, 2, 1]
+    page = client.get(desk)
+    assert "3 handouts" in page.text
+    assert "8 people" in page.text
+    assert "Blank counts the household's size, or 1 person without a code." in page.text, "the field says so"
+
+
+def test_the_desk_shows_each_handouts_time_in_the_chapters_zone(client, world, produce, desk):
+    """20:30 UTC is 10:30 in Honolulu, and 15:30 in Detroit (the server's TIME_ZONE)."""
+    world.chapter.time_zone = "Pacific/Honolulu"
+    world.chapter.save()
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 20, 30, tzinfo=datetime.UTC), tick=False):
+        client.post(desk, _handout(world, produce, people="2"))
+        today = client.get(desk)
+    [row] = [row for row in re.findall(r"<tr>(.*?)</tr>", today.text, re.S) if "walk-ins" in row]
+    assert "<td>10:30</td>" in row

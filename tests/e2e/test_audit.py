@@ -20,14 +20,18 @@ def test_an_auditor_follows_a_flagged_count_to_its_rows_downloads_the_csv_and_pr
     make_member(chapter, "audrey", Role.AUDITOR, first_name="Audrey")
     produce = Category.objects.get(name="Produce")
     today = chapter.today()
-    # Opening 50, received 30, handed out 10: 70 expected on the shelf, 60 counted.
-    services.record_count(hub=hub, by=val, date=today - datetime.timedelta(days=40), counted_by=val,
+    # Last month, the last one complete, which the audit opens on: opening 50 (counted before it), received 30,
+    # handed out 10: 70 expected on the shelf, 60 counted.
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    services.record_count(hub=hub, by=val, date=last_month - datetime.timedelta(days=10), counted_by=val,
                           lines=[(produce, Decimal(50))])  # fmt: skip
     world = type("World", (), {"chapter": chapter, "hub": hub})
-    pickup = make_pickup(world, days_ahead=-3)
+    pickup = make_pickup(world, days_ahead=(last_month - today).days + 4)
     record_done(pickup=pickup, by=val, arrived_at=pickup.window_starts_at, lines=[(produce, Decimal(30))])
-    services.record_handout(hub=hub, by=val, date=today, lines=[(produce, Decimal(10))], people=2)
-    services.record_count(hub=hub, by=val, date=today, counted_by=val, lines=[(produce, Decimal(60))])
+    counted_on = last_month + datetime.timedelta(days=19)
+    services.record_handout(hub=hub, by=val, date=counted_on, lines=[(produce, Decimal(10))], people=2)
+    services.record_count(hub=hub, by=val, date=counted_on, counted_by=val, lines=[(produce, Decimal(60))])
 
     auditor = open_tab()
     page = auditor.page
@@ -50,10 +54,11 @@ def test_an_auditor_follows_a_flagged_count_to_its_rows_downloads_the_csv_and_pr
     assert rows[1][:2] == ["Church Street Pantry", "Produce"]
     assert rows[1][-1] == "True"
 
-    page.get_by_role("link", name="Print this week's audit sheet").click()
+    page.get_by_role("link", name="Print the audit sheet of this period").click()
     auditor.check()
     page.emulate_media(media="print")
     for paper in ("A4", "Letter"):
         text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(page.pdf(format=paper))).pages)
         assert "Ledger chain head" in text
         assert "Produce" in text
+        assert f"{last_month:%Y-%m-%d} to {last_month_end:%Y-%m-%d}" in text.replace("\n", ""), "the period shown"

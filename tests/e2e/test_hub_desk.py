@@ -18,7 +18,8 @@ def test_at_the_hub_desk_three_handouts_by_keyboard_a_spoilage_with_a_photo_and_
     hub = make_hub(chapter, "Church Street Pantry")
     make_member(chapter, "cora", Role.COORDINATOR, first_name="Cora")
     val = make_member(chapter, "val", first_name="Val").user
-    amina, bilal = make_household(chapter, name="Amina"), make_household(chapter, name="Bilal")
+    amina = make_household(chapter, name="Amina", mode="walk_in", hub=hub)
+    bilal = make_household(chapter, name="Bilal")
     # Last week this hub handed out produce most, then dairy: the desk lists those first.
     last_week = chapter.today() - datetime.timedelta(days=7)
     produce, dairy = Category.objects.get(name="Produce"), Category.objects.get(name="Dairy and eggs")
@@ -40,6 +41,9 @@ def test_at_the_hub_desk_three_handouts_by_keyboard_a_spoilage_with_a_photo_and_
     ):
         for key in keys:
             page.keyboard.press(key) if key == "Tab" else page.keyboard.type(key)
+        if keys[0] == amina.code:
+            people = page.get_by_role("spinbutton", name="People")
+            assert people.get_attribute("placeholder") == "3", "the number a blank People counts"
         with page.expect_navigation():
             page.keyboard.press("Enter")
         desk.check()
@@ -49,8 +53,8 @@ def test_at_the_hub_desk_three_handouts_by_keyboard_a_spoilage_with_a_photo_and_
     handouts = {(h.household, h.people): [(line.category.name, line.quantity) for line in h.lines.all()]
                 for h in Handout.objects.filter(date=chapter.today())}  # fmt: skip
     assert handouts == {
-        (amina, 1): [("Produce", Decimal(5))],
-        (bilal, 1): [("Dairy and eggs", Decimal("2.5"))],
+        (amina, 3): [("Produce", Decimal(5))],  # People left blank: the household's size
+        (bilal, 3): [("Dairy and eggs", Decimal("2.5"))],
         (None, 3): [("Produce", Decimal(4))],
     }
 

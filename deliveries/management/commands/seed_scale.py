@@ -284,7 +284,7 @@ class Scale:
                             hub=self.hubs[n % 3],
                             date=day,
                             household=household,
-                            people=1 + n % 3,
+                            people=household.size if household else 1 + n % 3,
                             recorded_by=self.volunteers[n],
                             recorded_at=self._at(day),
                         )

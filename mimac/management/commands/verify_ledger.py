@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Recompute every chapter's ledger chain and name the first row where it breaks (a row changed, "
         "deleted or inserted in the database). With --head, also check a head written down earlier (from "
-        "the weekly audit sheet) is still in the chain, which catches a chain recomputed from scratch. Each run is "
+        "the audit sheet) is still in the chain, which catches a chain recomputed from scratch. Each run is "
         "recorded, and the audit shows the latest."
     )
 

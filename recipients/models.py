@@ -177,6 +177,14 @@ class Household(Versioned):
     def adults(self) -> int:
         return self.size - self.children - self.seniors
 
+    @property
+    def dietary_need_labels(self) -> list[str]:
+        return _labels(DietaryNeed, self.dietary_needs)
+
+    @property
+    def non_food_need_labels(self) -> list[str]:
+        return _labels(NonFoodNeed, self.non_food_needs)
+
     def erase(self) -> None:
         """Forget who they are; keep the anonymous counts, and what was delivered."""
         for field, blank in self.PERSONAL_FIELDS.items():
@@ -189,6 +197,12 @@ class Household(Versioned):
             self.status, self.status_since = self.Status.ENDED, timezone.localdate()
         self.purged_at = timezone.now()
         self.save()
+
+
+def _labels(choices: type[models.TextChoices], codes: list[str]) -> list[str]:
+    """The words for the codes, in the reader's language; a code no longer offered stays as it is."""
+    words = dict(choices.choices)
+    return [str(words.get(code, code)) for code in codes]
 
 
 class HouseholdExport(models.Model):

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -79,12 +81,16 @@ class HouseholdForm(VersionedModelForm):
         address = cleaned.get("address")
         if not address or cleaned.get("same_address_confirmed"):
             return
-        others = Household.objects.filter(
-            chapter=self.instance.chapter,
-            status=Household.Status.ACTIVE,
-            address__iexact=address,
-            unit__iexact=cleaned.get("unit", ""),
-        ).exclude(pk=self.instance.pk)
+        others = (
+            Household.objects.annotate(address_key=_squeezed("address"), unit_key=_squeezed("unit"))
+            .filter(
+                chapter=self.instance.chapter,
+                status=Household.Status.ACTIVE,
+                address_key=address.lower().replace(" ", ""),
+                unit_key=cleaned.get("unit", "").lower().replace(" ", ""),
+            )
+            .exclude(pk=self.instance.pk)
+        )
         self.duplicate = others.first()
         if self.duplicate:
             self.add_error(
@@ -92,6 +98,11 @@ class HouseholdForm(VersionedModelForm):
                 _("Household %(code)s already lives at this address. Is this a different household?")
                 % {"code": self.duplicate.code},
             )
+
+
+def _squeezed(column: str):
+    # "12  Oak St" and "12 oak st" are one address (the import compares the same way, in Python).
+    return Replace(Lower(column), Value(" "), Value(""))
 
 
 class HubByName(forms.Field):

@@ -93,6 +93,14 @@ def test_a_second_household_at_the_same_address_is_a_warning_to_confirm(coordina
     assert Household.objects.count() == 2
 
 
+def test_the_same_address_typed_with_other_spacing_or_case_is_still_a_warning(coordinator, world):
+    first = make_household(world.chapter, address="12 Oak St", unit="3B")
+    url = reverse("recipients:household_create", args=["RIV"])
+    warned = coordinator.post(url, intake(world, name="Bilal", address="12  oak ST", unit=" 3b"))
+    assert f"Household {first.code} already lives at this address" in warned.text
+    assert Household.objects.count() == 1
+
+
 def test_volunteers_and_auditors_get_no_household_list(client, world):
     make_household(world.chapter)
     for member in (world.volunteer, world.auditor, world.observing):

@@ -230,6 +230,9 @@ PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
 PHOTO_FACE_THRESHOLD = 80  # detector confidence 0-100; measured in bench/faces.py
 FILE_UPLOAD_HANDLERS = ["mimac.photos.MemoryOnlyUploadHandler"]
 
+# A household import's confirm sends a "skip" box for each row that looks like a household already
+# there: all 2,000 of a file imported twice (recipients.services.MAX_IMPORT_ROWS), besides a few fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_100
 # Personal data of households paused or ended this long ago is erased by purge_households.
 HOUSEHOLD_RETENTION_MONTHS = env_int("HOUSEHOLD_RETENTION_MONTHS", 12, minimum=1)
 # Backups (manage.py backup): encrypted to this age public key, whose private key is kept offline.

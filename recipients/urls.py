@@ -7,6 +7,9 @@ urlpatterns = [
     path("households/", views.household_list, name="household_list"),
     path("households/new/<str:code>/", views.household_create, name="household_create"),
     path("households/import/<str:code>/", views.household_import, name="household_import"),
+    path(
+        "households/import/<str:code>/template.csv", views.household_import_template, name="household_import_template"
+    ),
     path("households/export/<str:code>/", views.household_export, name="household_export"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),

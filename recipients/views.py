@@ -18,7 +18,7 @@ from mimac.models import TrailEvent, record
 from mimac.spreadsheets import csv_response
 from mimac.views import edit_versioned
 from recipients import services
-from recipients.forms import HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
+from recipients.forms import HOUSEHOLD_FIELDS, HouseholdFilterForm, HouseholdForm, ImportForm, StatusForm
 from recipients.models import Household, HouseholdExport
 
 HOUSEHOLDS_PER_PAGE = 25
@@ -157,8 +157,9 @@ def household_export(request, code):
 
 
 def household_import(request, code):
-    """Upload, preview every row's problems, confirm. Until the confirm, the parsed rows wait only in the
-    preview page (signed); the file itself is never kept."""
+    """Upload, preview every row as it will be saved (and every problem), confirm with the rows to skip
+    ticked. Until the confirm, the parsed rows wait only in the preview page (signed); the file itself is
+    never kept."""
     chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
     context = {
         "chapter": chapter,
@@ -177,28 +178,45 @@ def household_import(request, code):
                 rows, problems = services.parse_import(form.cleaned_data["file"], chapter)
                 if not problems:
                     context["token"] = services.sign_pending_import(
-                        rows, chapter=chapter, session_key=request.session.session_key
+                        [row.data for row in rows], chapter=chapter, session_key=request.session.session_key
                     )
             except services.ImportRefused as refusal:
                 form.add_error("file", str(refusal))
             else:
-                context.update(rows=rows, problems=problems, count=len(rows))
+                context.update(rows=rows, problems=problems, lookalikes=sum(bool(row.looks_like) for row in rows))
+    if context["rows"] is None:
+        context["columns"] = services.import_guide(chapter)
     return render(request, "recipients/household_import.html", context)
 
 
 def _confirm_import(request, chapter):
     done = request.session.get(IMPORTS_DONE, [])
+    skip = set(request.POST.getlist("skip"))
     try:
         pending = services.read_pending_import(
             request.POST.get("token", ""), chapter=chapter, session_key=request.session.session_key, done=done
         )
-        count = services.import_households(pending["rows"], chapter=chapter, by=request.user)
+        count = services.import_households(pending["rows"], skip=skip, chapter=chapter, by=request.user)
     except services.ImportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("recipients:household_import", code=chapter.code)
     request.session[IMPORTS_DONE] = [*done[-19:], pending["id"]]  # the last 20: more than one idle time sees
-    record(TrailEvent.Kind.HOUSEHOLD, request.user, chapter, f"{count} imported")
+    skipped = len(pending["rows"]) - count
+    record(TrailEvent.Kind.HOUSEHOLD, request.user, chapter, f"{count} imported, {skipped} skipped")
+    if not count:
+        messages.info(request, _("No household imported: every row was skipped."))
+        return redirect("recipients:household_list")
     messages.success(
         request, ngettext("%(count)d household imported.", "%(count)d households imported.", count) % {"count": count}
     )
+    if skipped:
+        messages.info(
+            request, ngettext("%(count)d row skipped.", "%(count)d rows skipped.", skipped) % {"count": skipped}
+        )
     return redirect("recipients:household_list")
+
+
+def household_import_template(request, code):
+    """An empty file with the columns the import knows, to fill in a spreadsheet."""
+    chapter = access.get_chapter(request, code, Action.MANAGE_HOUSEHOLDS)
+    return csv_response(f"households-template-{chapter.code}.csv", HOUSEHOLD_FIELDS, [])

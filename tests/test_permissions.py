@@ -153,6 +153,7 @@ MATRIX = {
     "recipients:household_list": Case("get", "in 403 403 200 403 200 200"),
     "recipients:household_create": Case("get", "in 404 404 200 404 404 200", CHAPTER),
     "recipients:household_import": Case("get", "in 404 404 200 404 404 200", CHAPTER),
+    "recipients:household_import_template": Case("get", "in 404 404 200 404 404 200", CHAPTER),
     "recipients:household_export": Case("post", "in 404 404 200 404 404 200", CHAPTER),
     "recipients:household_detail": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
     "recipients:household_edit": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),

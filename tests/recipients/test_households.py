@@ -3,6 +3,7 @@ import datetime
 import io
 import random
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -19,8 +20,10 @@ from django.utils.http import urlencode
 
 from mimac.models import Category, Membership, Role, Trust
 from pickups.models import PickupLine
+from recipients import services
+from recipients.forms import HOUSEHOLD_FIELDS
 from recipients.models import Household, HouseholdExport
-from tests.factories import make_household, make_schedule, make_supplier
+from tests.factories import make_household, make_hub, make_schedule, make_supplier
 from tests.pages import assert_clean_page
 
 
@@ -88,6 +91,14 @@ def test_a_second_household_at_the_same_address_is_a_warning_to_confirm(coordina
     confirmed = coordinator.post(url, intake(world, name="Bilal", same_address_confirmed="on"))
     assert confirmed.status_code == 302
     assert Household.objects.count() == 2
+
+
+def test_the_same_address_typed_with_other_spacing_or_case_is_still_a_warning(coordinator, world):
+    first = make_household(world.chapter, address="12 Oak St", unit="3B")
+    url = reverse("recipients:household_create", args=["RIV"])
+    warned = coordinator.post(url, intake(world, name="Bilal", address="12  oak ST", unit=" 3b"))
+    assert f"Household {first.code} already lives at this address" in warned.text
+    assert Household.objects.count() == 1
 
 
 def test_volunteers_and_auditors_get_no_household_list(client, world):
@@ -247,6 +258,178 @@ def test_an_import_cannot_be_confirmed_twice_or_with_a_stale_token(coordinator, 
     again = coordinator.post(url, {"confirm": "1", "token": preview.context["token"]}, follow=True)
     assert "no longer waiting" in again.text
     assert Household.objects.count() == 2
+
+
+class _ConfirmForm(HTMLParser):
+    """What a browser would send with the preview's confirm button: the token and the ticked boxes."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent, self.ticked_by_default = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name") == "token":
+            self.sent.append(("token", attrs["value"]))
+        if tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.ticked_by_default.append(attrs["value"])
+
+
+def _confirm_as_shown(client, url, preview, *, untick=()):
+    """Confirm the preview as a coordinator would: every box as the page ticked it, except those in `untick`."""
+    form = _ConfirmForm()
+    form.feed(preview.text)
+    skip = [value for value in form.ticked_by_default if value not in untick]
+    return client.post(url, {"confirm": "1", **dict(form.sent), "skip": skip}, follow=True)
+
+
+def test_importing_the_same_file_twice_creates_each_household_once(coordinator, world):
+    url = reverse("recipients:household_import", args=["RIV"])
+    _confirm_as_shown(coordinator, url, coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))}))
+    again = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+    response = _confirm_as_shown(coordinator, url, again)
+    assert Household.objects.count() == 2
+    assert "Looks like RIV-0001" in again.text
+    assert "Looks like RIV-0002" in again.text
+    assert "No household imported: every row was skipped." in response.text
+
+
+def test_the_import_preview_shows_each_row_as_it_will_be_saved_in_words(coordinator, world):
+    rows = [
+        *GOOD_ROWS,
+        f"Chen,2,0,walk_in,,phone,2026-01-07,zh,vegan,{world.hub.name.upper()},555 0100,diapers;books,morning",
+    ]
+    header = "name,size,children,mode,address,contact,consent_on,language,dietary_needs,hub,phone,non_food_needs,"
+    preview = coordinator.post(
+        reverse("recipients:household_import", args=["RIV"]),
+        {"file": upload(csv_file(rows, header + "delivery_window"))},
+    )
+    assert "3 households are ready to import" in preview.text
+    text = preview.text
+    for words in ["Amina", "12 Oak St", "Delivery", "Paper only", "Arabic", "Halal, Diabetic", "2026-01-05"]:
+        assert words in text
+    for words in ["Walk-in at a hub", world.hub.name, "Phone: 555 0100", "Chinese", "Vegan", "Diapers, Books"]:
+        assert words in text
+    for code in ["paper_only", "in_person", "walk_in", "diabetic", ">ar<", ">zh<"]:
+        assert code not in text, f"the code {code} is shown instead of its label"
+    assert_clean_page(preview)
+
+
+def test_the_preview_marks_rows_that_look_like_a_household_of_the_chapter_or_an_earlier_row(coordinator, world):
+    make_household(world.chapter, name="Amina Haddad", address="12 Oak St", unit="3B", phone="(555) 010-2030")
+    make_household(world.other_chapter, name="Farid Osman", address="40 Elm St")
+    rows = [
+        "  amina   HADDAD ,delivery,1 Far Rd,,paper_only,",  # row 2: the name
+        "Bilal,delivery,12  OAK st,3b,paper_only,",  # row 3: the address and unit
+        "Chen,delivery,5 Pine St,,phone,555.010.2030",  # row 4: the phone, by its digits
+        "Dana,delivery,12 Oak St,4C,paper_only,",  # row 5: same street, other unit: a neighbour
+        "Farid Osman,delivery,40 Elm St,,paper_only,",  # row 6: only like a household of another chapter
+        "Emil,delivery,7 Birch St,,paper_only,",  # row 7
+        "emil,delivery,9 Ash St,,paper_only,",  # row 8: like row 7
+    ]
+    header = "name,mode,address,unit,contact,phone,size,consent_on"
+    content = csv_file([f"{row},2,2026-01-05" for row in rows], header)
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(content)})
+    assert preview.context["problems"] == []
+    marks = {row.number: row.looks_like for row in preview.context["rows"]}
+    assert marks == {
+        2: ["Looks like RIV-0001: same name."],
+        3: ["Looks like RIV-0001: same address."],
+        4: ["Looks like RIV-0001: same phone number."],
+        5: [],
+        6: [],
+        7: [],
+        8: ["Looks like row 7: same name."],
+    }
+    form = _ConfirmForm()
+    form.feed(preview.text)
+    assert form.ticked_by_default == ["0", "1", "2", "6"], "every marked row is skipped unless unticked"
+    response = _confirm_as_shown(coordinator, url, preview, untick={"6"})
+    assert "4 households imported." in response.text
+    assert "3 rows skipped." in response.text
+    assert sorted(world.chapter.households.values_list("name", flat=True)) == [
+        "Amina Haddad", "Dana", "Emil", "Farid Osman", "emil",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("skip", [["99"], ["-1"], ["x"], ["1", "1"], ["１"]])
+def test_a_skip_choice_outside_the_preview_skips_nothing_else(coordinator, world, skip):
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+    coordinator.post(url, {"confirm": "1", "token": preview.context["token"], "skip": skip})
+    expected = ["Amina"] if skip == ["1", "1"] else ["Amina", "Bilal"]
+    assert sorted(Household.objects.values_list("name", flat=True)) == expected
+
+
+def test_a_confirm_may_skip_as_many_rows_as_a_file_may_hold(coordinator, world):
+    url = reverse("recipients:household_import", args=["RIV"])
+    preview = coordinator.post(url, {"file": upload(csv_file(GOOD_ROWS))})
+    skip = [str(index) for index in range(services.MAX_IMPORT_ROWS)]
+    response = coordinator.post(url, {"confirm": "1", "token": preview.context["token"], "skip": skip}, follow=True)
+    assert response.status_code == 200
+    assert "No household imported: every row was skipped." in response.text
+
+
+def test_a_file_with_problems_offers_no_import_of_its_other_rows(coordinator, world):
+    rows = [*GOOD_ROWS, "Chen,2,5,delivery,3 Pine St,paper_only,2026-01-07,zh,"]
+    response = coordinator.post(reverse("recipients:household_import", args=["RIV"]), {"file": upload(csv_file(rows))})
+    assert "token" not in response.context
+    assert 'name="confirm"' not in response.text
+
+
+def _lookalike_file(count: int) -> bytes:
+    rows = [f"Household {n},delivery,{n} Oak St,phone,555-01{n:02d},3,2026-01-05" for n in range(count)]
+    return csv_file(rows, "name,mode,address,contact,phone,size,consent_on")
+
+
+def test_matching_a_whole_file_against_the_chapter_is_one_query(coordinator, world, django_assert_num_queries):
+    for number in range(30):
+        make_household(world.chapter, name=f"Household {number}", address="", phone=f"555 01{number:02d}")
+    preview = coordinator.post(
+        reverse("recipients:household_import", args=["RIV"]), {"file": upload(_lookalike_file(60))}
+    )
+    rows = preview.context["rows"]
+    assert sum(bool(row.looks_like) for row in rows) == 30
+    for row in rows:
+        row.looks_like = []
+    with django_assert_num_queries(1):
+        services.mark_lookalikes(rows, world.chapter)
+    assert sum(bool(row.looks_like) for row in rows) == 30
+
+
+def test_a_preview_runs_the_same_queries_for_1_and_40_rows(coordinator, world):
+    make_hub(world.chapter, "Second Hub")
+    make_household(world.chapter, name="Someone")
+    url = reverse("recipients:household_import", args=["RIV"])
+
+    def queries(count):
+        rows = [f"Household {n},{('delivery', 'walk_in')[n % 2]},{n} Oak St,second hub,3" for n in range(count)]
+        content = csv_file(
+            [f"{row},paper_only,2026-01-05" for row in rows], "name,mode,address,hub,size,contact,consent_on"
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = coordinator.post(url, {"file": upload(content)})
+        assert "token" in response.context
+        return len(captured), len(response.context["rows"])
+
+    one = queries(1)
+    assert queries(40) == (one[0], 40)
+
+
+def test_the_import_template_has_every_column_the_import_knows_and_no_household(coordinator, world):
+    response = coordinator.get(reverse("recipients:household_import_template", args=["RIV"]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert header == HOUSEHOLD_FIELDS
+    assert rows == []
+    upload_page = coordinator.get(reverse("recipients:household_import", args=["RIV"]))
+    assert reverse("recipients:household_import_template", args=["RIV"]) in upload_page.text
+    back = coordinator.post(
+        reverse("recipients:household_import", args=["RIV"]), {"file": upload(response.content, "template.csv")}
+    )
+    assert "The file has a header but no households." in back.text, "the import takes its own template's columns"
 
 
 def _tables_holding(text: str) -> list[str]:

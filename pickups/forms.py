@@ -178,6 +178,7 @@ class ClosureDayForm(forms.ModelForm):
 
 
 class RecordForm(forms.Form):
+    prefix = "record"  # it shares its page with the missed form: both have a note
     arrived_at = forms.TimeField(label=_("Arrival time"), widget=_time_input(), help_text=_("When you got there."))
     photo = PhotoFormField(label=_("Photo of the food (optional)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -257,11 +258,13 @@ LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, max_num=2
 
 
 class MissedForm(forms.Form):
+    prefix = "missed"
     reason = forms.ChoiceField(label=_("Why was it missed?"), choices=Pickup.MissedReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
 class AssignForm(forms.Form):
+    prefix = "assign"
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, chapter, busy=None, **kwargs):

@@ -1,5 +1,6 @@
 """Checks that every rendered page must pass, shared by the page tests of each app."""
 
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -16,9 +17,12 @@ class _PageReader(HTMLParser):
         self.urls = []
         self.label_targets = set()
         self.fields = []  # (id, has its own aria label)
+        self.ids = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.append(attributes["id"])
         for name, value in attrs:
             if name in URL_ATTRIBUTES and value:
                 self.urls.extend(part.split()[0] for part in value.split(",") if part.strip())
@@ -47,6 +51,47 @@ def unlabelled_fields(html: str) -> list[str]:
     ]
 
 
+def duplicate_ids(html: str) -> list[str]:
+    """Ids given to more than one element: a label, a link or aria-describedby then finds only the first."""
+    return sorted(id_ for id_, count in Counter(_read(html).ids).items() if count > 1)
+
+
+# Forms that are not the page's own: the language switch and signing out, on every page.
+SHARED_FORMS = {"/i18n/setlang/", "/accounts/logout/"}
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: their method, action and the names of their fields."""
+
+    def __init__(self, page_path):
+        super().__init__()
+        self.page_path, self.forms, self.current = page_path, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            self.current = {"method": method, "action": attrs.get("action") or self.page_path, "fields": set()}
+            self.forms.append(self.current)
+        elif tag in {"input", "select", "textarea"} and self.current is not None and attrs.get("name"):
+            self.current["fields"].add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def own_forms(html: str, page_path: str, method: str = "post") -> list[dict]:
+    """The page's own forms sent with `method` that have fields: {"method", "action", "fields"} each."""
+    parser = _Forms(page_path)
+    parser.feed(html)
+    return [
+        form
+        for form in parser.forms
+        if form["method"] == method and form["action"] not in SHARED_FORMS and form["fields"]
+    ]
+
+
 def html_errors(html: str) -> list:
     parser = html5lib.HTMLParser()
     parser.parse(html)
@@ -57,6 +102,7 @@ def assert_clean_page(response):
     """Valid HTML, labelled fields, nothing from another host, and the content security policy sent."""
     html = response.text
     assert html_errors(html) == []
+    assert duplicate_ids(html) == []
     assert unlabelled_fields(html) == []
     assert other_host_references(html) == []
     assert "default-src 'self'" in response["Content-Security-Policy"]

@@ -117,7 +117,7 @@ def test_the_record_form_offers_the_suppliers_usual_categories_first(client, wor
 
     # As the browser sends it: the usual rows keep their category, a blank quantity means none came.
     response = client.post(url, {
-        "arrived_at": "09:30",
+        "record-arrived_at": "09:30",
         "lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 2,
         "lines-0-category": bakery.pk, "lines-0-quantity": "12",
         "lines-1-category": dairy.pk, "lines-1-quantity": "",

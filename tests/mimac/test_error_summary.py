@@ -34,3 +34,12 @@ def test_the_summary_takes_the_focus_from_a_field_that_would_have_it(client, wor
     assert_clean_page(page)
     assert autofocused(page.text) == ["error-summary"], "a page may autofocus one element only"
     assert error_summary(page.text).links == ["#id_username"], "a wrong password is the form's error: its first field"
+
+
+def test_the_audits_drill_downs_say_a_bad_period_once_in_the_summary(client, world):
+    client.force_login(world.auditor.user)
+    for page in ("audit:rows", "audit:rescued"):
+        response = client.get(reverse(page), {"start": "2026-11-10", "end": "2026-11-01", "what": "received"})
+        assert_clean_page(response)
+        assert error_summary(response.text) is not None
+        assert response.text.count("The period ends before it starts.") == 1, page

@@ -196,6 +196,7 @@ class ClosureDayForm(forms.ModelForm):
 
 
 class RecordForm(forms.Form):
+    prefix = "record"  # it shares its page with the missed form: both have a note
     arrived_at = forms.TimeField(label=_("Arrival time"), widget=_time_input(), help_text=_("When you got there."))
     photo = PhotoFormField(label=_("Photo of the food (optional)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -205,11 +206,15 @@ class LineForm(forms.Form):
     category = forms.ModelChoiceField(label=_("What"), queryset=Category.objects.filter(active=True), required=False)
     quantity = forms.DecimalField(label=_("How much"), max_digits=10, decimal_places=2, required=False)
 
+    def __init__(self, *args, category_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices
+
     def clean(self):
         cleaned = super().clean()
         category, quantity = cleaned.get("category"), cleaned.get("quantity")
-        if category is None and quantity is None:
-            return cleaned
+        if quantity is None and category in (None, self.initial.get("category")):
+            return {}  # a blank line, or one of the supplier's usual categories left blank: none of it came
         if category is None:
             self.add_error("category", _("Choose what this quantity is of."))
         elif quantity is None:
@@ -219,7 +224,20 @@ class LineForm(forms.Form):
         return cleaned
 
 
+# Lines offered on the record form: one per usual category of the supplier, then blank ones, at least this many.
+BLANK_LINES, LINES = 2, 4
+
+
 class BaseLineFormSet(forms.BaseFormSet):
+    """What came in, a category a line: the supplier's usual categories come filled in and first in every list."""
+
+    def __init__(self, *args, usual=(), **kwargs):
+        usual = list(usual)
+        kwargs["initial"] = [{"category": category} for category in usual]
+        kwargs["form_kwargs"] = {"category_choices": _category_choices(usual)}
+        super().__init__(*args, **kwargs)
+        self.extra = max(BLANK_LINES, LINES - len(usual))
+
     def clean(self):
         if any(self.errors):
             return
@@ -240,18 +258,35 @@ class BaseLineFormSet(forms.BaseFormSet):
         self.lines = lines
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, max_num=20, absolute_max=20)
+def _category_choices(usual: list) -> list:
+    """Every active category, the usual ones first in a group of their own; worked out once for all lines."""
+    blank = [("", LineForm.base_fields["category"].empty_label)]
+    everything = [(category.pk, str(category)) for category in Category.objects.filter(active=True)]
+    if not usual:
+        return blank + everything
+    usual_pks = {category.pk for category in usual}
+    return [
+        *blank,
+        (_("Usually gives"), [(category.pk, str(category)) for category in usual]),
+        (_("Other categories"), [(pk, label) for pk, label in everything if pk not in usual_pks]),
+    ]
+
+
+LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, max_num=20, absolute_max=20)
 
 
 class MissedForm(forms.Form):
+    prefix = "missed"
     reason = forms.ChoiceField(label=_("Why was it missed?"), choices=Pickup.MissedReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
 class AssignForm(forms.Form):
+    prefix = "assign"
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, chapter, **kwargs):
+    def __init__(self, *args, chapter, busy=None, **kwargs):
+        """`busy`: volunteer id → their other pickups in an overlapping window, named beside them."""
         super().__init__(*args, **kwargs)
         field = self.fields["volunteer"]
         field.queryset = (
@@ -260,7 +295,16 @@ class AssignForm(forms.Form):
             .exclude(memberships__chapter=chapter, memberships__role=Role.AUDITOR)
             .order_by("first_name")
         )
-        field.label_from_instance = lambda user: user.first_name or user.username
+        busy = busy or {}
+
+        def label(user):
+            name = user.first_name or user.username
+            if user.pk not in busy:
+                return name
+            pickups = ", ".join(f"{pickup.supplier.name} {pickup.window}" for pickup in busy[user.pk])
+            return _("%(name)s (also on %(pickups)s)") % {"name": name, "pickups": pickups}
+
+        field.label_from_instance = label
 
 
 class IntakeCheckForm(CategoryQuantitiesMixin, forms.Form):

@@ -171,6 +171,14 @@ class PickupQuerySet(models.QuerySet):
     def between(self, first: datetime.date, last: datetime.date):
         return self.filter(date__gte=first, date__lte=last)
 
+    def overlapping(self, pickup: "Pickup"):
+        """The other pickups that day whose windows overlap this one's (a volunteer cannot be on both)."""
+        return (
+            self.filter(date=pickup.date, window_start__lt=pickup.window_end, window_end__gt=pickup.window_start)
+            .exclude(pk=pickup.pk)
+            .exclude(status=Pickup.Status.CANCELLED)
+        )
+
     def untouched(self):
         """Planned by the schedule and not yet changed by anyone: safe to re-plan."""
         return self.filter(status=Pickup.Status.SCHEDULED).exclude(assignments__assigned_by__isnull=False)

@@ -37,6 +37,15 @@ def week_at_hub(hub: Hub, monday: datetime.date) -> list[Day]:
     return [Day(day, by_date.get(day, [])) for day in (monday + datetime.timedelta(days=n) for n in range(7))]
 
 
+def busy_elsewhere(pickup: Pickup) -> dict[int, list[Pickup]]:
+    """Who is already on another pickup that day in an overlapping window: volunteer id → those pickups."""
+    busy = {}
+    assignments = PickupAssignment.objects.filter(pickup__in=Pickup.objects.overlapping(pickup))
+    for assignment in assignments.select_related("pickup__supplier").order_by("pickup__window_start"):
+        busy.setdefault(assignment.volunteer_id, []).append(assignment.pickup)
+    return busy
+
+
 def upcoming_occurrences(schedule, today: datetime.date, horizon: datetime.timedelta):
     """What a schedule will produce from today (or its first day): dates kept and skipped, for a preview."""
     first = max(today, schedule.starts_on)
@@ -59,15 +68,18 @@ class Reliability:
 
 
 def reliability(supplier, today: datetime.date) -> Reliability:
-    """How well the chapter kept its word to a supplier over the last 90 days (before today).
+    """How well the chapter kept its word to a supplier over the last 90 days: every pickup due before
+    today, and today's once recorded (one still to come today is not yet due).
 
     A pickup counts as kept when it was recorded done with an arrival inside its window. Whether an
     arrival fell inside needs the chapter's time zone, so it is decided here, over at most a few
     dozen rows of one supplier.
     """
     first = today - datetime.timedelta(days=RELIABILITY_DAYS)
+    recorded_today = Q(date=today, status__in=[Pickup.Status.DONE, Pickup.Status.MISSED])
     due = list(
-        supplier.pickups.filter(date__gte=first, date__lt=today)
+        supplier.pickups.filter(date__gte=first)
+        .filter(Q(date__lt=today) | recorded_today)
         .exclude(status=Pickup.Status.CANCELLED)
         .select_related("supplier__chapter", "recorded_by")
         .order_by("-date")

@@ -105,17 +105,7 @@ def _check_not_alone(pickup: Pickup, volunteer) -> None:
 
 def overlapping(pickup: Pickup, volunteer) -> list[Pickup]:
     """The volunteer's other pickups that day whose windows overlap this one's."""
-    return list(
-        Pickup.objects.filter(
-            assignments__volunteer=volunteer,
-            date=pickup.date,
-            window_start__lt=pickup.window_end,
-            window_end__gt=pickup.window_start,
-        )
-        .exclude(pk=pickup.pk)
-        .exclude(status=Pickup.Status.CANCELLED)
-        .select_related("supplier")
-    )
+    return list(Pickup.objects.overlapping(pickup).filter(assignments__volunteer=volunteer).select_related("supplier"))
 
 
 @transaction.atomic
@@ -131,25 +121,33 @@ def put_on_pickup(*, pickup: Pickup, volunteer, by) -> list[Pickup]:
     return overlapping(pickup, volunteer)
 
 
+def give_back_refusal(pickup: Pickup, volunteer, *, coordinator: bool) -> str | None:
+    """Why `volunteer` may not come off this pickup now, if they may not. A volunteer gives a pickup back
+    before the cut-off; a coordinator may take anyone off at any time."""
+    if pickup.status != Pickup.Status.SCHEDULED:
+        return _("This pickup is no longer open.")
+    if coordinator:
+        return None
+    if timezone.now() >= pickup.give_back_deadline():
+        return ngettext(
+            "It is less than %(hours)d hour before the pickup: ask a coordinator to find someone else.",
+            "It is less than %(hours)d hours before the pickup: ask a coordinator to find someone else.",
+            pickup.chapter.pickup_cutoff_hours,
+        ) % {"hours": pickup.chapter.pickup_cutoff_hours}
+    if pickup.assignments.exclude(volunteer=volunteer).exists() and not _trusted_on(pickup, leaving=volunteer):
+        return _("A new member would be left alone on this pickup: ask a coordinator.")
+    return None
+
+
 @transaction.atomic
 def take_off_pickup(*, pickup: Pickup, volunteer, by, coordinator: bool) -> None:
-    """A volunteer gives a pickup back before the cut-off; a coordinator may take anyone off at any time."""
     pickup = _locked(pickup)
     assignment = pickup.assignments.filter(volunteer=volunteer).first()
     if assignment is None:
         raise PickupRefused(_("%(name)s is not on this pickup.") % {"name": _name(volunteer)})
-    if not coordinator and timezone.now() >= pickup.give_back_deadline():
-        raise PickupRefused(
-            ngettext(
-                "It is less than %(hours)d hour before the pickup: ask a coordinator to find someone else.",
-                "It is less than %(hours)d hours before the pickup: ask a coordinator to find someone else.",
-                pickup.chapter.pickup_cutoff_hours,
-            )
-            % {"hours": pickup.chapter.pickup_cutoff_hours}
-        )
-    others = [a.volunteer for a in pickup.assignments.select_related("volunteer") if a.volunteer != volunteer]
-    if others and not _trusted_on(pickup, leaving=volunteer) and not coordinator:
-        raise PickupRefused(_("A new member would be left alone on this pickup: ask a coordinator."))
+    refusal = give_back_refusal(pickup, volunteer, coordinator=coordinator)
+    if refusal:
+        raise PickupRefused(refusal)
     assignment.delete()
 
 

@@ -262,18 +262,34 @@ def pickup_detail(request, pk):
     assignments = list(pickup.assignments.select_related("volunteer", "assigned_by"))
     on_it = any(assignment.volunteer == user for assignment in assignments)
     may_plan = access.may(user, chapter, Action.PLAN_PICKUPS)
+    scheduled = pickup.status == Pickup.Status.SCHEDULED
+    may_take = access.may(user, chapter, Action.TAKE_PICKUPS) and scheduled and not on_it
+    assign_form = AssignForm(chapter=chapter, busy=queries.busy_elsewhere(pickup)) if may_plan and scheduled else None
     context = {
         "pickup": pickup,
         "assignments": assignments,
         "on_it": on_it,
-        "may_take": access.may(user, chapter, Action.TAKE_PICKUPS) and pickup.status == Pickup.Status.SCHEDULED,
+        "may_take": may_take,
+        "clashes": services.overlapping(pickup, user) if may_take else [],
         "may_plan": may_plan,
+        "may_see_supplier": access.may(user, chapter, Action.VIEW_SUPPLIERS),
         "may_record": _may_record(request, pickup, on_it),
-        "assign_form": AssignForm(chapter=chapter) if may_plan else None,
+        "assign_form": assign_form,
         "lines": queries.lines_of(pickup),
+        **_give_back(pickup, user, on_it and scheduled, coordinator=may_plan),
         **_intake_check_of(pickup),
     }
     return render(request, "pickups/pickup_detail.html", context)
+
+
+def _give_back(pickup, user, on_it, *, coordinator) -> dict:
+    """Whether the person may give this pickup back now, and until when; or why not, so nothing is offered only
+    to be refused."""
+    if not on_it:
+        return {"may_give_back": False}
+    refusal = services.give_back_refusal(pickup, user, coordinator=coordinator)
+    deadline = None if coordinator else pickup.give_back_deadline()
+    return {"may_give_back": refusal is None, "give_back_refusal": refusal, "give_back_until": deadline}
 
 
 def _intake_check_of(pickup) -> dict:
@@ -375,7 +391,7 @@ def _get_recordable_pickup(request, pk) -> Pickup:
 def pickup_record(request, pk):
     pickup = _get_recordable_pickup(request, pk)
     form = RecordForm(request.POST or None, request.FILES or None)
-    lines = LineFormSet(request.POST or None, prefix="lines")
+    lines = LineFormSet(request.POST or None, prefix="lines", usual=pickup.supplier.categories.filter(active=True))
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         arrived_at = datetime.datetime.combine(
             pickup.date, form.cleaned_data["arrived_at"], pickup.window_starts_at.tzinfo

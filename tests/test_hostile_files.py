@@ -46,8 +46,8 @@ def _pickup_post(client, world, photo):
     pickup = make_pickup(world)
     produce = Category.objects.get(name="Produce")
     data = {
-        "arrived_at": "09:30",
-        "photo": photo,
+        "record-arrived_at": "09:30",
+        "record-photo": photo,
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
         "lines-0-category": produce.pk,

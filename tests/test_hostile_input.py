@@ -4,8 +4,6 @@ Every answer must be the form again (with errors) or a success, never a server e
 form refused the input, nothing at all was stored.
 """
 
-from html.parser import HTMLParser
-
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -19,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mimac.models import ChainCheck, TrailEvent
+from tests.pages import own_forms, refused_forms
 from tests.test_permissions import MATRIX
 
 NASTY = [
@@ -58,29 +57,7 @@ HOSTILE = st.one_of(
 )
 # Not the app's data: logs of what happened, which a refused form may add to.
 LOGS = {TrailEvent, ChainCheck}
-# Forms that are not the page's own: the language switch and signing out, on every page.
-SHARED_FORMS = {"/i18n/setlang/", "/accounts/logout/"}
 ALLOWED_ANSWERS = {200, 302, 400, 403, 404, 405, 429}
-
-
-class _Forms(HTMLParser):
-    """The POST forms of a page: their action and the names of their fields."""
-
-    def __init__(self, page_path):
-        super().__init__()
-        self.page_path, self.forms, self.current = page_path, [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("method", "").lower() == "post":
-            self.current = {"action": attrs.get("action") or self.page_path, "fields": set()}
-            self.forms.append(self.current)
-        elif tag in {"input", "select", "textarea"} and self.current is not None and attrs.get("name"):
-            self.current["fields"].add(attrs["name"])
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
 
 
 def _app_rows() -> dict:
@@ -88,15 +65,6 @@ def _app_rows() -> dict:
         m for label in ("mimac", "pickups", "recipients", "deliveries") for m in apps.get_app_config(label).get_models()
     ]
     return {model: model._base_manager.count() for model in models if model not in LOGS}
-
-
-def _refused(response) -> bool:
-    """Whether the page shows a bound form (or formset) with errors: the input was refused."""
-    for context in response.context or []:
-        for value in context.flatten().values():
-            if isinstance(value, BaseForm | BaseFormSet) and value.is_bound and not value.is_valid():
-                return True
-    return False
 
 
 PAGES = sorted(name for name, case in MATRIX.items() if case.method == "get" and case.answers.split()[-1] == "200")
@@ -109,9 +77,7 @@ def test_hostile_input_never_breaks_a_form_and_a_refused_form_stores_nothing(cli
     page = client.get(path)
     if not page["Content-Type"].startswith("text/html"):
         pytest.skip(f"{name} is not a page")
-    parser = _Forms(path)
-    parser.feed(page.content.decode())
-    forms = [form for form in parser.forms if form["action"] not in SHARED_FORMS and form["fields"]]
+    forms = own_forms(page.content.decode(), path)
     if not forms:
         pytest.skip(f"{name} has no form of its own")
 
@@ -124,7 +90,7 @@ def test_hostile_input_never_breaks_a_form_and_a_refused_form_stores_nothing(cli
             before = _app_rows()
             response = client.post(form["action"], values)
             assert response.status_code in ALLOWED_ANSWERS, (form["action"], values)
-            if _refused(response):
+            if refused_forms(response):
                 assert _app_rows() == before, (form["action"], values)
 
     post_hostile_values()

@@ -51,8 +51,14 @@ def test_a_volunteer_records_a_pickup_with_two_lines_and_a_food_photo(open_tab):
     page.get_by_label("Photo of the food").set_input_files(_photo("shelf.jpg", images.face_photo()))
     page.get_by_role("button", name="Record as done").click()
     volunteer.check()
-    assert "shows a person's face" in page.get_by_text("Our no-faces policy").inner_text()
+    beside_the_field = page.locator(".invalid-feedback").get_by_text("Our no-faces policy")
+    assert "shows a person's face" in beside_the_field.inner_text()
     assert page.locator("#id_lines-0-quantity").input_value() == "18.5", "nothing typed is lost"
+    assert page.evaluate("document.activeElement.id") == "error-summary", "the summary of errors has the focus"
+    in_the_summary = page.get_by_role("link", name="Photo of the food (optional): ")
+    assert "shows a person's face" in in_the_summary.inner_text()
+    in_the_summary.click()
+    assert page.evaluate("document.activeElement.id") == "id_record-photo", "its link takes the focus to the field"
 
     page.get_by_label("Photo of the food").set_input_files(_photo("coffee.jpg", images.food_photo()))
     page.get_by_role("button", name="Record as done").click()

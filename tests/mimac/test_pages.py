@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.pages import assert_clean_page, html_errors, other_host_references, unlabelled_fields
+from tests.pages import assert_clean_page, duplicate_ids, html_errors, other_host_references, unlabelled_fields
 
 
 def test_sign_in_page_is_clean(client, db):
@@ -26,10 +26,12 @@ def test_the_page_checks_catch_what_they_look_for():
     page = (
         '<link href="https://cdn.example.com/x.css"><img src="//cdn.example.com/a.png" alt="">'
         '<a href="/local">x</a><input name="q"><label for="ok">OK</label><input id="ok"><p></div>'
+        '<input id="id_note" aria-label="Note"><input id="id_note" aria-label="Note">'
     )
     assert other_host_references(page) == ["https://cdn.example.com/x.css", "//cdn.example.com/a.png"]
     assert unlabelled_fields(page) == ["q"]
     assert html_errors(page)
+    assert duplicate_ids(page) == ["id_note"]
 
 
 def test_refusals_explain_themselves_in_plain_words(client, world):

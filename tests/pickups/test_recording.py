@@ -27,7 +27,8 @@ def bakery():
 
 
 def record_data(arrived="09:30", lines=(), **extra):
-    data = {"arrived_at": arrived, "lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 0, **extra}
+    data = {"record-arrived_at": arrived, "lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 0}
+    data.update({f"record-{name}": value for name, value in extra.items()})
     for number, (category, quantity) in enumerate(lines):
         data[f"lines-{number}-category"] = category.pk
         data[f"lines-{number}-quantity"] = quantity
@@ -81,7 +82,7 @@ def test_double_booking_in_overlapping_windows_is_warned_about(client, world):
 def test_a_coordinator_assigns_a_volunteer(client, world):
     pickup = make_pickup(world, days_ahead=2)
     client.force_login(world.coordinator.user)
-    client.post(reverse("pickups:pickup_assign", args=[pickup.pk]), {"volunteer": world.volunteer.user.pk})
+    client.post(reverse("pickups:pickup_assign", args=[pickup.pk]), {"assign-volunteer": world.volunteer.user.pk})
     assignment = pickup.assignments.get()
     assert (assignment.volunteer, assignment.assigned_by) == (world.volunteer.user, world.coordinator.user)
 
@@ -176,7 +177,8 @@ def test_recording_twice_from_two_browsers_tells_the_second_and_keeps_their_inpu
 def test_a_pickup_is_recorded_as_missed_with_a_reason(client, world):
     pickup = make_pickup(world)
     client.force_login(world.coordinator.user)
-    client.post(reverse("pickups:pickup_missed", args=[pickup.pk]), {"reason": "vehicle", "note": "flat tyre"})
+    data = {"missed-reason": "vehicle", "missed-note": "flat tyre"}
+    client.post(reverse("pickups:pickup_missed", args=[pickup.pk]), data)
     pickup.refresh_from_db()
     assert (pickup.status, pickup.missed_reason, pickup.note) == ("missed", "vehicle", "flat tyre")
 

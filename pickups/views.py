@@ -381,7 +381,7 @@ def pickup_record(request, pk):
         "pickup": pickup,
         "form": form,
         "lines": lines,
-        "missed_form": MissedForm(),
+        "missed_form": MissedForm(prefix="missed"),  # prefixed: its note shares the page with the record form's
         "recorded": _recorded(pickup),
     }
     return render(request, "pickups/pickup_record.html", context)
@@ -390,7 +390,7 @@ def pickup_record(request, pk):
 @require_POST
 def pickup_missed(request, pk):
     pickup = _get_recordable_pickup(request, pk)
-    form = MissedForm(request.POST)
+    form = MissedForm(request.POST, prefix="missed")
     if form.is_valid():
         try:
             services.record_missed(pickup=pickup, by=request.user, **form.cleaned_data)

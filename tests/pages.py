@@ -16,9 +16,12 @@ class _PageReader(HTMLParser):
         self.urls = []
         self.label_targets = set()
         self.fields = []  # (id, has its own aria label)
+        self.ids = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.append(attributes["id"])
         for name, value in attrs:
             if name in URL_ATTRIBUTES and value:
                 self.urls.extend(part.split()[0] for part in value.split(",") if part.strip())
@@ -47,6 +50,12 @@ def unlabelled_fields(html: str) -> list[str]:
     ]
 
 
+def duplicate_ids(html: str) -> list[str]:
+    """Ids given to more than one element: a label or a link to one of them reaches only the first."""
+    ids = _read(html).ids
+    return sorted({id_ for id_ in ids if ids.count(id_) > 1})
+
+
 def html_errors(html: str) -> list:
     parser = html5lib.HTMLParser()
     parser.parse(html)
@@ -57,6 +66,8 @@ def assert_clean_page(response):
     """Valid HTML, labelled fields, nothing from another host, and the content security policy sent."""
     html = response.text
     assert html_errors(html) == []
+    duplicates = duplicate_ids(html)
+    assert duplicates == [], f"ids given to more than one element: {duplicates}"
     assert unlabelled_fields(html) == []
     assert other_host_references(html) == []
     assert "default-src 'self'" in response["Content-Security-Policy"]

@@ -176,7 +176,8 @@ def test_recording_twice_from_two_browsers_tells_the_second_and_keeps_their_inpu
 def test_a_pickup_is_recorded_as_missed_with_a_reason(client, world):
     pickup = make_pickup(world)
     client.force_login(world.coordinator.user)
-    client.post(reverse("pickups:pickup_missed", args=[pickup.pk]), {"reason": "vehicle", "note": "flat tyre"})
+    data = {"missed-reason": "vehicle", "missed-note": "flat tyre"}
+    client.post(reverse("pickups:pickup_missed", args=[pickup.pk]), data)
     pickup.refresh_from_db()
     assert (pickup.status, pickup.missed_reason, pickup.note) == ("missed", "vehicle", "flat tyre")
 

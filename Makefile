@@ -2,6 +2,8 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# The Nu HTML checker the browser journeys run, from npm; it is stamped apart so a new lockfile keeps .venv.
+NODE_STAMP := node_modules/.installed
 
 # The first interpreter that is Python 3.12 or newer: on PATH, then in pyenv's versions.
 FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
@@ -21,7 +23,7 @@ run: $(STAMP)
 	@echo "MIMAC is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
 lint: $(STAMP)
@@ -35,7 +37,7 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@python=$$($(FIND_PYTHON)) || { \
@@ -48,8 +50,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Without npm nothing is installed and the journeys skip the HTML check, saying so. The package's own install
+# script would download a Java runtime when none is found: the checker runs on the system's Java instead.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	fi
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .coverage
 
 PHOTOS ?= ../shared/photos-dev
 bench-faces: $(STAMP)

@@ -162,7 +162,8 @@ def assert_clean_page(response):
     """Valid HTML, labelled fields, nothing from another host, and the content security policy sent."""
     html = response.text
     assert html_errors(html) == []
-    assert duplicate_ids(html) == []
+    duplicates = duplicate_ids(html)
+    assert duplicates == [], f"ids given to more than one element: {duplicates}"
     assert unlabelled_fields(html) == []
     assert other_host_references(html) == []
     assert "default-src 'self'" in response["Content-Security-Policy"]

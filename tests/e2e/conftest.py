@@ -1,11 +1,16 @@
 """Browser journeys: Playwright drives Debian's Chromium against the live server.
 
 Every journey fails on a request to another host, runs axe-core on every page it visits, and
-leaves 1366x768 screenshots in .ci/artifacts/.
+leaves 1366x768 screenshots in .ci/artifacts/. The HTML of every page shown goes through the Nu HTML
+checker once, at the end of the session; any error fails the session.
 """
 
+import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +35,8 @@ CHROMIUM_FLAGS = [
 VIEWPORT = {"width": 1366, "height": 768}
 ARTIFACTS = settings.BASE_DIR / ".ci" / "artifacts"
 BLOCKING_IMPACTS = {"serious", "critical"}
+VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+HTML_CHECK_SKIPPED = pytest.StashKey[str]()
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +62,71 @@ def browser(django_db_setup):
         browser.close()
 
 
+class HtmlCheck:
+    """The HTML the server sent for every page the journeys were shown, checked in one batch at the end:
+    the checker is a Java program, and one JVM per page would add minutes."""
+
+    def __init__(self, java: str):
+        self.java = java
+        self.pages: list[tuple[str, str]] = []
+
+    def add(self, where: str, html: str):
+        self.pages.append((where, html))
+
+    def errors(self) -> list[str]:
+        if not self.pages:
+            return []
+        with tempfile.TemporaryDirectory(prefix="mimac-vnu-") as folder:
+            files = [Path(folder) / f"{number}.html" for number in range(len(self.pages))]
+            for file, (_where, html) in zip(files, self.pages, strict=True):
+                file.write_text(html, encoding="utf-8")
+            vnu = [self.java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only"]
+            vnu += ["--no-langdetect", "--exit-zero-always", *map(str, files)]
+            result = subprocess.run(vnu, capture_output=True, text=True, timeout=600, check=False)
+        if result.returncode != 0:
+            return [f"the Nu HTML checker did not run: {result.stderr.strip()}"]
+        return [self._describe(message) for message in json.loads(result.stdout)["messages"]]
+
+    def _describe(self, message: dict) -> str:
+        where = message.get("url", "")
+        if where.endswith(".html"):
+            where = self.pages[int(Path(urlsplit(where).path).stem)][0]
+        extract = " ".join(message.get("extract", "").split())
+        return f"{where} line {message.get('lastLine', '?')}: {message['message']} At: {extract}"
+
+
+@pytest.fixture(scope="session")
+def html_check(request):
+    """Fails the session on any error the Nu HTML checker finds in the pages the journeys were shown."""
+    java = shutil.which("java")
+    missing = []
+    if java is None:
+        missing.append("java (apt-get install default-jre-headless)")
+    if not VNU_JAR.exists():
+        missing.append("node_modules/vnu-jar (make install, with npm)")
+    if missing:
+        what = " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(f"The Nu HTML checker needs {what}.")
+        request.config.stash[HTML_CHECK_SKIPPED] = f"HTML check skipped: the Nu HTML checker needs {what}."
+        yield None
+        return
+    check = HtmlCheck(java)
+    yield check
+    if errors := check.errors():
+        report = "\n".join(["the Nu HTML checker found errors in pages the journeys showed:", *errors])
+        pytest.fail(report, pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if HTML_CHECK_SKIPPED in config.stash:
+        terminalreporter.write_line(config.stash[HTML_CHECK_SKIPPED])
+
+
 class Journey:
     """One browser tab on the live server that checks every page it is shown."""
 
-    def __init__(self, page, base_url: str, name: str, javascript: bool = True):
+    def __init__(self, page, base_url: str, name: str, javascript: bool = True, html_check: HtmlCheck | None = None):
         self.page = page
         self.base_url = base_url
         self.name = name
@@ -69,7 +137,10 @@ class Journey:
         self.other_host_requests: list[str] = []
         self.requested_urls: list[str] = []
         self.screenshots = 0
+        self.html_check = html_check
+        self.document = None
         page.on("request", self._record_request)
+        page.on("response", self._record_response)
         page.on("framenavigated", self._record_navigation)
 
     def _record_request(self, request):
@@ -77,6 +148,10 @@ class Journey:
         url = urlsplit(request.url)
         if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != urlsplit(self.base_url).netloc:
             self.other_host_requests.append(request.url)
+
+    def _record_response(self, response):
+        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
+            self.document = response
 
     def _record_navigation(self, frame):
         if frame == self.page.main_frame:
@@ -94,8 +169,9 @@ class Journey:
         self.check()
 
     def check(self):
-        """Run axe-core on the page now shown and save a screenshot of it."""
+        """Run axe-core on the page now shown, keep its HTML for the Nu HTML checker and save a screenshot."""
         self.page.wait_for_load_state()
+        self._keep_html()
         if self.javascript:
             results = Axe().run(self.page)
             blocking = [
@@ -110,6 +186,16 @@ class Journey:
         self.screenshots += 1
         self.page.screenshot(path=ARTIFACTS / f"{self.name}-{self.screenshots:02d}.png")
 
+    def _keep_html(self):
+        """Keeps the HTML as the server sent it: the browser's DOM would hide the parse errors it repaired."""
+        document, self.document = self.document, None
+        if self.html_check is None or document is None or document.request.redirected_to is not None:
+            return
+        if document.headers.get("content-type", "").startswith("text/html"):
+            url = urlsplit(document.url)
+            where = url.path + (f"?{url.query}" if url.query else "")
+            self.html_check.add(f"{where} (in {self.name})", document.text())
+
     def finish(self, checked_in_journey: set[str]):
         assert self.other_host_requests == [], "the browser was made to talk to another host"
         unchecked = sorted(set(self.visited) - checked_in_journey)
@@ -117,7 +203,7 @@ class Journey:
 
 
 @pytest.fixture
-def open_tab(browser, live_server, django_db_serialized_rollback, transactional_db, request):
+def open_tab(browser, html_check, live_server, django_db_serialized_rollback, transactional_db, request):
     """Opens a browser tab of its own (cookies included) for each person in a journey.
 
     Journeys run against a live server, so the database is emptied after each; the serialized
@@ -130,7 +216,7 @@ def open_tab(browser, live_server, django_db_serialized_rollback, transactional_
         context = browser.new_context(viewport=VIEWPORT, locale="en-US", java_script_enabled=javascript)
         contexts.append(context)
         name = f"{test_name}-{len(journeys) + 1}"
-        journeys.append(Journey(context.new_page(), live_server.url, name, javascript))
+        journeys.append(Journey(context.new_page(), live_server.url, name, javascript, html_check))
         return journeys[-1]
 
     yield open_new_tab

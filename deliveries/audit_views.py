@@ -244,7 +244,7 @@ def _describe(row, zone) -> dict:
             url=reverse("ledger_entry", args=[row._meta.model_name, row.pk]),
         )
         if hasattr(row, "quantity"):
-            described.update(what=row.category.name, quantity=row.quantity, unit=row.category.unit)
+            described.update(what=row.category.name, quantity=row.quantity, unit=row.category.get_unit_display())
     match row:
         case PickupLine():
             facts = {"category": row.category.name, "supplier": row.pickup.supplier.name}
@@ -284,7 +284,7 @@ def _describe(row, zone) -> dict:
                 hub=row.pickup.hub.name,
                 what=what % {**facts, "recorded": row.recorded, "counted": row.counted},
                 quantity=row.counted - row.recorded,
-                unit=row.unit,
+                unit=Unit(row.unit).label,
                 url=reverse("pickups:pickup_detail", args=[row.pickup.pk]),
             )
         case Stop():
@@ -295,7 +295,8 @@ def _describe(row, zone) -> dict:
                 what=_("Delivered on %(route)s") % {"route": row.route.name},
             )
         case Household():
-            described.update(household=row.code, what=_("Served"), quantity=row.size, unit=_("people"))
+            people = ngettext("person", "people", row.size)
+            described.update(household=row.code, what=_("Served"), quantity=row.size, unit=people)
         case Handout():
             described.update(date=row.date, hub=row.hub.name, household=_to_whom(row), what=_("Handout"))
         case HouseholdReport():

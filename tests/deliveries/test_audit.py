@@ -578,3 +578,19 @@ def test_the_rows_behind_every_flag_run_the_same_queries_for_1_and_25_rows(clien
     for n in range(1, 25):
         _one_of_every_flag(world, produce, n)
     assert {what: found[0] for what, found in queries().items()} == {what: found[0] for what, found in one.items()}
+
+
+def test_the_rows_behind_served_and_a_quantity_say_person_people_and_the_units_label(client, world, produce):
+    by = world.volunteer.user
+    alone = make_household(world.chapter, size=1)
+    route = make_route(world.chapter, world.hub, driver=by, households=[alone], status="published")
+    deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
+    client.force_login(world.auditor.user)
+    today = world.chapter.today().isoformat()
+    period = {"start": today, "end": today}
+
+    served = client.get(reverse("audit:rows"), {**period, "what": "served"})
+    delivered = client.get(reverse("audit:rows"), {**period, "what": "delivered"})
+
+    assert [(row["quantity"], row["unit"]) for row in served.context["rows"]] == [(1, "person")]
+    assert [row["unit"] for row in delivered.context["rows"]] == [produce.get_unit_display()]

@@ -1,6 +1,8 @@
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,6 +25,8 @@ def manage(*args, **env):
     """Run manage.py in a fresh process, as the server would start, with only these variables set."""
     ignored = PRODUCTION.keys() | TEST_ONLY_VARIABLES
     environment = {key: value for key, value in os.environ.items() if key not in ignored}
+    # The default database is a file in the work tree, which SQLite makes on connecting: one outside it instead.
+    environment.setdefault("DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'mimac-settings.sqlite3'}")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deliveries import queries
 from deliveries.models import (
     DeliveryLine,
     Handout,
@@ -35,7 +36,8 @@ from deliveries.models import (
     Stop,
 )
 from deliveries.queries import reports_with_flags
-from mimac.models import Category, ChainCheck, Hub, Unit
+from ledger.models import ChainCheck
+from mimac.models import Category, Hub, Unit
 from pickups import queries as pickup_queries
 from pickups.models import Pickup, PickupLine
 from recipients.models import Household
@@ -174,25 +176,12 @@ class HubReconciliation:
 
 
 @dataclass
-class RouteBalance:
-    """What one route carried of a category against what it delivered; `with_routes` attaches the route."""
+class RouteBalance(queries.RouteBalance):
+    """A route's balance as the audit judges it; `with_routes` attaches the route and its volunteers."""
 
-    route_id: int
-    category: Category
-    loaded: Decimal
-    returned: Decimal
-    delivered: Decimal
-    tolerance: Decimal
+    tolerance: Decimal = ZERO
     route: Route | None = None
     volunteers: list = field(default_factory=list)
-
-    @property
-    def carried(self) -> Decimal:
-        return self.loaded - self.returned
-
-    @property
-    def unaccounted(self) -> Decimal:
-        return self.carried - self.delivered
 
     @property
     def flagged(self) -> bool:
@@ -221,11 +210,10 @@ DayTotals = dict[int, list[tuple[datetime.date, int, Decimal]]]
 @dataclass
 class Movements:
     """What moved at some hubs between two days, as the database summed it: per flow and hub, the newest
-    rows' total per day and category, and what each route delivered per category. A year is a few
-    thousand such totals, so every figure adds them up instead of reading the rows again."""
+    rows' total per day and category. A year is a few thousand such totals, so every figure adds them up
+    instead of reading the rows again."""
 
     days: dict[str, DayTotals]
-    by_route: dict[tuple[int, int], Decimal]
 
     @classmethod
     def between(cls, hubs, first: datetime.date, last: datetime.date) -> "Movements":
@@ -238,7 +226,7 @@ class Movements:
         for (route, category), total in by_route.items():
             hub, day = route_days[route]
             days["delivered"].setdefault(hub, []).append((day, category, total))
-        return cls(days, by_route)
+        return cls(days)
 
     def sum(self, flow: str, key, first: datetime.date, last: datetime.date, hub: int | None = None) -> dict:
         """The flow's day totals between two days (inclusive), at one hub or all, added up per
@@ -342,24 +330,9 @@ class Audit:
     @cached_property
     def route_balances(self) -> list[RouteBalance]:
         """Per route with a recorded load-out, and category: loaded - returned against delivered."""
-        loads = RouteLoad.objects.newest().filter(route__hub__in=self.hubs, route__date__range=_span(self.period))
-        per_direction = {
-            direction: Sum("quantity", filter=Q(direction=direction), default=ZERO) for direction in ("out", "back")
-        }
-        moved = loads.values_list("route", "category").annotate(**per_direction).order_by()
-        moved = {(route, category): (out, back) for route, category, out, back in moved}
-        routes = {route for route, _category in moved}
-        given = {key: total for key, total in self.movements.by_route.items() if key[0] in routes}
-        return [
-            RouteBalance(
-                route,
-                self.categories[category],
-                *moved.get((route, category), (ZERO, ZERO)),
-                given.get((route, category), ZERO),
-                self.tolerance,
-            )
-            for route, category in sorted(moved.keys() | given.keys())
-        ]
+        loaded_out = Exists(RouteLoad.objects.filter(route=OuterRef("pk")))
+        routes = Route.objects.filter(loaded_out, hub__in=self.hubs, date__range=_span(self.period))
+        return [RouteBalance(**vars(balance), tolerance=self.tolerance) for balance in queries.route_balances(routes)]
 
     @cached_property
     def unbalanced_routes(self) -> list[RouteBalance]:

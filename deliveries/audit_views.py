@@ -26,9 +26,10 @@ from deliveries.models import (
     StockCountLine,
     Stop,
 )
+from ledger.models import LedgerHead
 from mimac import access
 from mimac.access import Action
-from mimac.models import LedgerHead, TrailEvent, Unit, record
+from mimac.models import TrailEvent, Unit, record
 from mimac.spreadsheets import csv_response
 from pickups.models import Pickup, PickupLine
 from pickups.queries import IntakeDifference
@@ -241,7 +242,7 @@ def _describe(row, zone) -> dict:
         described.update(
             by=row.recorded_by.first_name or row.recorded_by.username,
             at=f"{timezone.localtime(row.recorded_at, zone):%Y-%m-%d %H:%M}",
-            url=reverse("ledger_entry", args=[row._meta.model_name, row.pk]),
+            url=reverse("ledger:entry", args=[row._meta.model_name, row.pk]),
         )
         if hasattr(row, "quantity"):
             described.update(what=row.category.name, quantity=row.quantity, unit=row.category.get_unit_display())

@@ -8,14 +8,13 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from ledger.models import LedgerEntry, QuantityEntry
 from mimac.models import (
     PLANNING_DAYS,
     Category,
     Chapter,
     Hub,
-    LedgerEntry,
     Photo,
-    QuantityEntry,
     StaleEdit,
     Versioned,
     changed_since_loaded,
@@ -137,6 +136,7 @@ class DeliveryLine(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "stop_id")
     chapter_source = "stop.route.chapter_id"
+    chain_label = "deliveries.deliveryline"
 
     def __str__(self):
         return f"{super().__str__()} to {self.stop.household.code}"
@@ -181,6 +181,7 @@ class HouseholdReport(LedgerEntry):
 
     chain_fields = (*LedgerEntry.chain_fields, "household_id", "date", "kind", "via")
     chapter_source = "household.chapter_id"
+    chain_label = "deliveries.householdreport"
     unhashed_fields = ("note",)
 
     class Meta(LedgerEntry.Meta):
@@ -205,6 +206,7 @@ class RouteLoad(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "route_id", "direction", "countersigned_by_id")
     chapter_source = "route.chapter_id"
+    chain_label = "deliveries.routeload"
 
     class Meta(QuantityEntry.Meta):
         ordering = ["direction", "category__name"]
@@ -232,6 +234,7 @@ class Handout(LedgerEntry):
 
     chain_fields = (*LedgerEntry.chain_fields, "hub_id", "date", "household_id", "people")
     chapter_source = "hub.chapter_id"
+    chain_label = "deliveries.handout"
 
     class Meta(LedgerEntry.Meta):
         ordering = ["-date", "-recorded_at"]
@@ -250,6 +253,7 @@ class HandoutLine(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "handout_id")
     chapter_source = "handout.chapter_id"
+    chain_label = "deliveries.handoutline"
 
 
 class Spoilage(QuantityEntry):
@@ -272,6 +276,7 @@ class Spoilage(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "hub_id", "date", "reason", "photo_id")
     chapter_source = "hub.chapter_id"
+    chain_label = "deliveries.spoilage"
     unhashed_fields = ("note",)
 
     class Meta(QuantityEntry.Meta):
@@ -292,6 +297,7 @@ class StockCount(LedgerEntry):
 
     chain_fields = (*LedgerEntry.chain_fields, "hub_id", "date", "counted_by_id")
     chapter_source = "hub.chapter_id"
+    chain_label = "deliveries.stockcount"
 
     class Meta(LedgerEntry.Meta):
         ordering = ["-date", "-recorded_at"]
@@ -307,6 +313,7 @@ class StockCountLine(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "stock_count_id")
     chapter_source = "stock_count.chapter_id"
+    chain_label = "deliveries.stockcountline"
 
     class Meta(QuantityEntry.Meta):
         constraints = [

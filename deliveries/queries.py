@@ -34,6 +34,8 @@ from mimac.models import Category
 from pickups.models import PickupLine
 from recipients.models import Household
 
+ZERO = Decimal(0)
+
 
 @dataclass
 class PlannedStop:
@@ -95,41 +97,56 @@ def reports_with_flags(reports: QuerySet) -> QuerySet:
 
 
 @dataclass
-class Balance:
-    category: object
+class RouteBalance:
+    """What a route carried of one category against what its stops delivered, from the rows that count. The one
+    balance the route's page and the audit both show; the page also names the stop where it went over."""
+
+    route_id: int
+    category: Category
     loaded: Decimal
     returned: Decimal
     delivered: Decimal
-    over_at: Stop | None  # the stop where deliveries passed what the route carried
+    over_at: Stop | None = None
+
+    @property
+    def carried(self) -> Decimal:
+        return self.loaded - self.returned
 
     @property
     def unaccounted(self) -> Decimal:
-        return self.loaded - self.returned - self.delivered
+        return self.carried - self.delivered
 
 
-def load_balance(route: Route) -> list[Balance]:
-    """Per category: loaded out, came back, delivered (newest entries only), and where it went over."""
-    loads = route.loads.filter(correction__isnull=True).values("category", "direction").annotate(total=Sum("quantity"))
-    totals = {(row["category"], row["direction"]): row["total"] for row in loads}
-    lines = (
-        DeliveryLine.objects.filter(stop__route=route, correction__isnull=True)
-        .select_related("category", "stop__household__chapter")
-        .order_by("stop__sequence", "stop__pk")
-    )
-    categories = {line.category_id: line.category for line in lines}
-    categories.update({c.pk: c for c in Category.objects.filter(pk__in=[key[0] for key in totals])})
-    balances = []
-    for pk, category in sorted(categories.items(), key=lambda item: item[1].name):
-        loaded = totals.get((pk, RouteLoad.Direction.OUT), Decimal(0))
-        returned = totals.get((pk, RouteLoad.Direction.BACK), Decimal(0))
-        delivered, over_at = Decimal(0), None
-        for line in lines:
-            if line.category_id == pk:
-                delivered += line.quantity
-                if over_at is None and delivered > loaded - returned:
-                    over_at = line.stop
-        balances.append(Balance(category, loaded, returned, delivered, over_at))
-    return balances
+def route_balances(routes: QuerySet) -> list[RouteBalance]:
+    """Per route and category that was loaded out or delivered: loaded, brought back and delivered, in three
+    queries however many routes there are."""
+    per_direction = {d: Sum("quantity", filter=Q(direction=d), default=ZERO) for d in RouteLoad.Direction.values}
+    loads = RouteLoad.objects.newest().filter(route__in=routes).values_list("route", "category")
+    moved = {
+        (route, category): (out, back) for route, category, out, back in loads.annotate(**per_direction).order_by()
+    }
+    lines = DeliveryLine.objects.newest().filter(stop__route__in=routes).values_list("stop__route", "category")
+    given = {(route, category): total for route, category, total in lines.annotate(Sum("quantity")).order_by()}
+    categories = Category.objects.in_bulk({category for _route, category in moved.keys() | given.keys()})
+    return [
+        RouteBalance(
+            route, categories[category], *moved.get((route, category), (ZERO, ZERO)), given.get((route, category), ZERO)
+        )
+        for route, category in sorted(moved.keys() | given.keys(), key=lambda key: (key[0], categories[key[1]].name))
+    ]
+
+
+def load_balance(route: Route) -> list[RouteBalance]:
+    """The route's balance per category, each naming the stop where deliveries passed what the route carried."""
+    balances = {balance.category.pk: balance for balance in route_balances(Route.objects.filter(pk=route.pk))}
+    lines = DeliveryLine.objects.newest().filter(stop__route=route).select_related("stop__household")
+    delivered = dict.fromkeys(balances, ZERO)
+    for line in lines.order_by("stop__sequence", "stop__pk"):
+        delivered[line.category_id] += line.quantity
+        balance = balances[line.category_id]
+        if balance.over_at is None and delivered[line.category_id] > balance.carried:
+            balance.over_at = line.stop
+    return list(balances.values())
 
 
 def held_categories(hub) -> set[int]:

@@ -29,9 +29,10 @@ from deliveries.forms import (
     StopRecordForm,
 )
 from deliveries.models import Route, RouteLoad, Stop
+from ledger.models import LedgerHead
 from mimac import access
 from mimac.access import Action
-from mimac.models import Category, Hub, LedgerHead, Role, StaleEdit
+from mimac.models import Category, Hub, Role, StaleEdit
 from mimac.views import edit_versioned
 from pickups import queries as pickup_queries
 from pickups.models import Pickup

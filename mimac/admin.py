@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from mimac import ledger
 from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, TrailEvent, Vouch
 
 
@@ -99,21 +98,6 @@ class PhotoAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class LedgerAdmin(ReadOnlyAdmin):
-    """The ledger is read here, never written: a correction is a new row, made in the app."""
-
-    list_display = ["sequence", "__str__", "chapter", "recorded_by", "recorded_at"]
-    list_filter = ["chapter"]
-    list_select_related = ["chapter", "recorded_by"]
-    ordering = ["chapter", "-sequence"]
-
-
-for model in ledger.ledger_models():
-    admin.site.register(model, LedgerAdmin)
-admin.site.register(ledger.LedgerHead, ReadOnlyAdmin)
-admin.site.register(ledger.ChainCheck, ReadOnlyAdmin)
 
 
 @admin.register(TrailEvent)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mimac.ledger import ChainCheck, LedgerEntry, LedgerHead, LedgerIsAppendOnly, QuantityEntry, earliest_day  # noqa: F401 (the ledger's models)
+from mimac import extensions
 from mimac.photos import PhotoField
 from mimac.quantities import Quantity
 
@@ -156,7 +156,7 @@ class Chapter(Versioned):
             return  # the time zone's own error says what is wrong
         if self.started_on > today:
             raise ValidationError({"started_on": _("The chapter's records cannot start after today.")})
-        earliest = earliest_day(self) if self.pk else None
+        earliest = extensions.first_record_day(self) if self.pk else None
         if earliest and self.started_on > earliest:
             raise ValidationError(
                 {

@@ -102,6 +102,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "mimac",
+    "ledger",
     "pickups",
     "recipients",
     "deliveries",

@@ -45,7 +45,7 @@ urlpatterns = [
     path("members/<int:pk>/password-link/", views.member_password_link, name="member_password_link"),
     path("members/<int:pk>/password-reset/", views.member_password_reset, name="member_password_reset"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
-    path("ledger/<slug:kind>/<int:pk>/", views.ledger_entry, name="ledger_entry"),
+    path("ledger/", include("ledger.urls")),
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
     path("deliveries/", include("deliveries.urls")),

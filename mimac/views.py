@@ -5,16 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.template import loader
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,12 +20,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mimac import access, ledger, photos, services, two_factor
+from mimac import access, photos, services, two_factor
 from mimac.access import Action
 from mimac.forms import (
     ChapterForm,
     Conflict,
-    CorrectionForm,
     HubForm,
     InviteForm,
     PasswordChangeForm,
@@ -46,7 +43,6 @@ from mimac.models import (
     VouchKind,
     record,
 )
-from mimac.templatetags import people
 
 
 def edit_versioned(request, form, template, context, saved_message, next_url, *, after_save=None):
@@ -355,58 +351,3 @@ def member_history(request, code):
 def photo_file(request, pk):
     photo = access.get_photo(request, pk, Action.VIEW_CHAPTER)
     return photos.photo_response(photo.image)
-
-
-def ledger_entry(request, kind, pk):
-    """One ledger row with every correction of it, and a correction form for who may correct it."""
-    model = ledger.model_of_kind(kind)
-    if model is None:
-        raise Http404
-    entry = get_object_or_404(model._base_manager.select_related("chapter", "recorded_by"), pk=pk)
-    own = entry.recorded_by_id == request.user.pk and access.membership_in(request.user, entry.chapter) is not None
-    if not own:
-        access.require(request.user, entry.chapter, Action.VIEW_LEDGER)
-    history = entry.history()
-    may_correct = (
-        isinstance(entry, ledger.QuantityEntry)
-        and entry.pk == history[-1].pk
-        and (own or access.may(request.user, entry.chapter, Action.CORRECT_LEDGER))
-    )
-    form = CorrectionForm(request.POST or None, entry=entry) if may_correct else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                correction = ledger.correct(entry, by=request.user, **form.cleaned_data)
-            except ledger.CorrectionRefused as refusal:
-                messages.error(request, str(refusal))
-            else:
-                messages.success(request, _("Correction recorded; the row as first written stays in the ledger."))
-                return redirect("ledger_entry", kind=kind, pk=correction.pk)
-            return redirect("ledger_entry", kind=kind, pk=pk)
-    context = {
-        "entry": entry,
-        "kind": kind,
-        "kind_name": entry._meta.verbose_name,
-        "has_quantity": isinstance(entry, ledger.QuantityEntry),
-        "history": history,
-        "newest": history[-1],
-        "form": form,
-        "facts": _facts(entry),
-    }
-    with timezone.override(entry.chapter.zone):  # as the audit lists it, whatever zones the reader's chapters are in
-        return render(request, "mimac/ledger_entry.html", context)
-
-
-def _facts(entry) -> list[tuple[str, object]]:
-    """The row's ledger fields as label and value, other than who recorded it and corrections."""
-    skip = {"chapter", "recorded_by", "recorded_at", "corrects", "correction_reason", "quantity", "category"}
-    facts = []
-    for name in entry.chain_fields:
-        field = entry._meta.get_field(name.removesuffix("_id"))
-        if field.name in skip:
-            continue
-        value = getattr(entry, f"get_{field.name}_display", lambda f=field: getattr(entry, f.name))()
-        facts.append((field.verbose_name, people.person(value) if isinstance(value, AbstractBaseUser) else value))
-    return facts

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from mimac import ledger
+from ledger import services as ledger
 from mimac.models import Category, Chapter
 from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
 from pickups.services import plan_chapter, plan_schedule, record_done, record_missed

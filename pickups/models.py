@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import PLANNING_DAYS, Category, Chapter, Hub, LedgerEntry, Photo, QuantityEntry, Versioned
+from ledger.models import LedgerEntry, QuantityEntry
+from mimac.models import PLANNING_DAYS, Category, Chapter, Hub, Photo, Versioned
 from pickups.recurrence import describe
 
 
@@ -281,6 +282,7 @@ class PickupLine(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "pickup_id")
     chapter_source = "pickup.supplier.chapter_id"
+    chain_label = "pickups.pickupline"
 
 
 class IntakeCheck(LedgerEntry):
@@ -290,6 +292,7 @@ class IntakeCheck(LedgerEntry):
 
     chain_fields = (*LedgerEntry.chain_fields, "pickup_id")
     chapter_source = "pickup.supplier.chapter_id"
+    chain_label = "pickups.intakecheck"
 
     def __str__(self):
         return f"Intake check of {self.pickup}"
@@ -300,6 +303,7 @@ class IntakeCheckLine(QuantityEntry):
 
     chain_fields = (*QuantityEntry.chain_fields, "check_of_id")
     chapter_source = "check_of.chapter_id"
+    chain_label = "pickups.intakecheckline"
 
 
 class PickupAssignment(models.Model):

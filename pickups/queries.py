@@ -95,7 +95,8 @@ def reliability(supplier, today: datetime.date) -> Reliability:
 def received_by_month(supplier, since: datetime.date):
     """Quantities received per month and category (the newest entry of each corrected line counts)."""
     return (
-        PickupLine.objects.filter(pickup__supplier=supplier, pickup__date__gte=since, correction__isnull=True)
+        PickupLine.objects.newest()
+        .filter(pickup__supplier=supplier, pickup__date__gte=since)
         .annotate(month=TruncMonth("pickup__date"))
         .values("month", "category__name", "category__unit")
         .annotate(total=Sum("quantity"))

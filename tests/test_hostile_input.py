@@ -16,7 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mimac.models import ChainCheck, TrailEvent
+from ledger.models import ChainCheck
+from mimac.models import TrailEvent
 from tests.pages import own_forms, refused_forms
 from tests.test_permissions import MATRIX
 

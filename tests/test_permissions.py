@@ -147,7 +147,7 @@ MATRIX = {
     "pickups:pickup_assign": Case("post", "in 403 403 302 403 404 302", PICKUP),
     "pickups:pickup_record": Case("get", "in 200 403 200 403 404 200", PICKUP),
     "pickups:pickup_missed": Case("post", "in 302 403 302 403 404 302", PICKUP),
-    "ledger_entry": Case("get", "in 200 403 200 200 404 200", lambda w: {"kind": "pickupline", "pk": _line(w)}),
+    "ledger:entry": Case("get", "in 200 403 200 200 404 200", lambda w: {"kind": "pickupline", "pk": _line(w)}),
     "pickups:print_week": Case("get", "in 200 200 200 200 200 200"),
     "pickups:print_open": Case("get", "in 200 200 200 200 200 200"),
     "recipients:household_list": Case("get", "in 403 403 200 403 200 200"),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-from mimac.ledger import GENESIS, link_hash
+from ledger.hashing import GENESIS, link_hash
 
 # The ledger's rows and hashed fields as they stand at this migration.
 BASE = ["chapter_id", "recorded_by_id", "recorded_at", "corrects_id", "correction_reason"]

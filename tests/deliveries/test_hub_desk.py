@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliveries.models import Handout, HandoutLine, Spoilage, StockCount
-from mimac.models import Category, LedgerHead, Photo
+from ledger.models import LedgerHead
+from mimac.models import Category, Photo
 from pickups import services as pickup_services
 from pickups.models import IntakeCheck
 from tests import images

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from deliveries import audit
 from deliveries.models import DeliveryLine, Handout, Route, StockCount
-from mimac import ledger
+from ledger import verification as ledger
 from mimac.models import Chapter
 from pickups.models import Pickup, PickupLine
 from recipients.models import Household

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from deliveries.models import Handout, Spoilage, StockCount
 from deliveries.services import record_handout
-from mimac import ledger
+from ledger import verification as ledger
 from mimac.models import Category, Role
 from tests import images
 from tests.factories import make_chapter, make_household, make_hub, make_member

@@ -225,7 +225,7 @@ def test_a_correction_repeats_the_date_of_the_row_it_corrects(coordinator, world
         hub=world.hub, by=world.volunteer.user, date=day, category=_produce(), quantity=8, reason="mould"
     )
     Chapter.objects.filter(pk=world.chapter.pk).update(started_on=day + datetime.timedelta(days=1))
-    url = reverse("ledger_entry", args=["spoilage", spoiled.pk])
+    url = reverse("ledger:entry", args=["spoilage", spoiled.pk])
     assert coordinator.post(url, {"quantity": "6", "reason": "two crates were fine"}).status_code == 302
     assert spoiled.correction.date == day
 

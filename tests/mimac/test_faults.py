@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from deliveries import services
 from deliveries.models import Handout, HandoutLine
-from mimac.models import Category, LedgerHead
+from ledger.models import LedgerHead
+from mimac.models import Category
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="cutting a connection needs a database server"

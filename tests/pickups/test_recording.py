@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mimac import ledger
-from mimac.models import Category, LedgerIsAppendOnly, Trust
+from ledger import services as ledger
+from ledger.models import LedgerIsAppendOnly
+from mimac.models import Category, Trust
 from pickups import services
 from pickups.models import Pickup, PickupLine
 from pickups.queries import reliability
@@ -199,7 +200,7 @@ def test_a_correction_leaves_the_original_unchanged_and_both_are_listed(client, 
     original = pickup.lines.get()
     client.force_login(world.coordinator.user)
 
-    url = reverse("ledger_entry", args=["pickupline", original.pk])
+    url = reverse("ledger:entry", args=["pickupline", original.pk])
     client.post(url, {"quantity": "14", "reason": "typed 40 for 14"})
 
     original.refresh_from_db()

@@ -2,7 +2,8 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mimac import ledger
+from ledger.models import ChainCheck
+from ledger.verification import verify
 from mimac.models import Chapter
 
 
@@ -29,10 +30,8 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no chapter {chapter}.")
         verdicts = []
         for each in chapters:
-            verdict = ledger.verify(each, head)
-            ledger.ChainCheck.objects.create(
-                chapter=each, rows=verdict.rows, head=verdict.head, problem=verdict.problem
-            )
+            verdict = verify(each, head)
+            ChainCheck.objects.create(chapter=each, rows=verdict.rows, head=verdict.head, problem=verdict.problem)
             verdicts.append(verdict)
         for verdict in verdicts:
             state = "holds" if verdict.ok else f"BROKEN: {verdict.problem}"

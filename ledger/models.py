@@ -2,32 +2,24 @@
 
 A row is never changed or deleted; a mistake is fixed by a new row that points at the one it corrects.
 Each row carries the next number of its chapter's chain and a SHA-256 over a fixed text of its ledger
-fields and the previous row's hash. Appending locks the chapter's `LedgerHead` (SELECT … FOR UPDATE on
-PostgreSQL; SQLite runs every transaction in IMMEDIATE mode), so concurrent writers take turns.
-`verify` recomputes a chain and names the first row where it breaks.
+fields and the previous row's hash (`ledger.hashing`). Appending locks the chapter's `LedgerHead`
+(SELECT … FOR UPDATE on PostgreSQL; SQLite runs every transaction in IMMEDIATE mode), so concurrent
+writers take turns. `ledger.verification` recomputes a chain and names the first row where it breaks; the
+database's own triggers (`ledger.triggers`) refuse to change or delete a row.
 
 Free-text notes are outside the hash: the retention purge blanks them without breaking the chain.
 """
 
-import datetime
-import hashlib
-import heapq
-import json
-import zoneinfo
-from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import groupby
 from operator import attrgetter
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-GENESIS = "0" * 64
-CENTS = Decimal("0.01")
+from ledger.hashing import GENESIS, chained_values, link_hash
 
 
 class LedgerIsAppendOnly(Exception):
@@ -41,6 +33,9 @@ class LedgerHead(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "mimac_ledgerhead"  # where it was made, before the ledger became an app
 
     def __str__(self):
         return f"{self.sequence}:{self.hash}"
@@ -56,6 +51,7 @@ class ChainCheck(models.Model):
     problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        db_table = "mimac_chaincheck"  # where it was made, before the ledger became an app
         ordering = ["-at"]
         get_latest_by = "at"
 
@@ -92,7 +88,7 @@ class LedgerQuerySet(models.QuerySet):
     delete.queryset_only = True
 
     def newest(self):
-        """Rows no later row corrects: the ones that count.
+        """Rows no later row corrects: the ones that count. The one way the code says so.
 
         NOT EXISTS rather than a left join: PostgreSQL plans it as an anti-join with sound row estimates; the
         redundant "corrects IS NOT NULL" lets it read the few corrections from the index instead of the table.
@@ -123,6 +119,8 @@ class LedgerEntry(models.Model):
     chain_fields = ("chapter_id", "recorded_by_id", "recorded_at", "corrects_id", "correction_reason")
     unhashed_fields = ()
     chapter_source = ""  # where the row's chapter comes from, e.g. "hub.chapter_id"
+    # How the hash names the row's model, for good: its rows were hashed with it (a check holds every model to one).
+    chain_label = ""
 
     objects = LedgerQuerySet.as_manager()
 
@@ -196,77 +194,13 @@ class QuantityEntry(LedgerEntry):
         return f"{self.quantity} {self.category.unit} {self.category.name}"
 
 
-class CorrectionRefused(Exception):
-    pass
-
-
-# Fields a correction never copies from the row it corrects.
-_OWN_FIELDS = {"id", "sequence", "chain_hash", "recorded_by", "recorded_at", "corrects", "correction_reason"}
-
-
-def correct(entry: LedgerEntry, *, by, reason: str, **changes) -> LedgerEntry:
-    """A new, attributed row that replaces `entry` with `changes`; `entry` stays as it was written."""
-    model = type(entry)
-    fields = {f.attname: getattr(entry, f.attname) for f in model._meta.concrete_fields if f.name not in _OWN_FIELDS}
-    correction = model(**(fields | changes), corrects=entry, correction_reason=reason, recorded_by=by)
-    try:
-        with transaction.atomic():
-            if model._base_manager.filter(corrects=entry).exists():
-                raise CorrectionRefused(_("This row was corrected already: correct the newest one."))
-            correction.save()
-    except IntegrityError:  # someone else corrected it at the same moment
-        raise CorrectionRefused(_("This row was corrected already: correct the newest one.")) from None
-    return correction
-
-
-def earliest_day(chapter) -> datetime.date | None:
-    """The day of the chapter's earliest ledger row: a row's own date where it has one, else the day it was
-    recorded, where the chapter is. None while the chapter has no rows."""
-    days = []
-    for model in ledger_models():
-        rows = model._base_manager.filter(chapter=chapter)
-        if any(field.name == "date" for field in model._meta.fields):
-            days.append(rows.aggregate(first=models.Min("date"))["first"])
-        else:
-            first = rows.aggregate(first=models.Min("recorded_at"))["first"]
-            days.append(first and first.astimezone(zoneinfo.ZoneInfo(chapter.time_zone)).date())
-    return min((day for day in days if day), default=None)
-
-
 def ledger_models() -> list[type[LedgerEntry]]:
-    return sorted((m for m in apps.get_models() if issubclass(m, LedgerEntry)), key=lambda m: m._meta.label_lower)
+    """Every concrete ledger model, whichever app it lives in, in the order of their chain labels."""
+    return sorted((m for m in apps.get_models() if issubclass(m, LedgerEntry)), key=attrgetter("chain_label"))
 
 
 def model_of_kind(kind: str) -> type[LedgerEntry] | None:
     return next((m for m in ledger_models() if m._meta.model_name == kind), None)
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value.quantize(CENTS, rounding=ROUND_HALF_EVEN), "f")
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def canonical(label: str, sequence: int, values: dict) -> str:
-    """The fixed text a row's hash covers: its model, place in the chain and ledger fields, in order."""
-    return json.dumps([label, sequence, [[name, _text(value)] for name, value in values.items()]], ensure_ascii=False)
-
-
-def link_hash(previous: str, label: str, sequence: int, values: dict) -> str:
-    return hashlib.sha256(f"{previous}\n{canonical(label, sequence, values)}".encode()).hexdigest()
-
-
-def _values(entry: LedgerEntry) -> dict:
-    values = {name: getattr(entry, name) for name in entry.chain_fields}
-    if isinstance(values.get("quantity"), int | str | float):
-        values["quantity"] = Decimal(str(values["quantity"]))
-    return values
 
 
 def lock_head(chapter_id: int) -> LedgerHead:
@@ -288,93 +222,5 @@ def chain(entries: list[LedgerEntry]) -> None:
         for entry in (e for e in entries if e.chapter_id == chapter_id):
             head.sequence += 1
             entry.sequence = head.sequence
-            entry.chain_hash = head.hash = link_hash(head.hash, entry._meta.label_lower, head.sequence, _values(entry))
+            entry.chain_hash = head.hash = link_hash(head.hash, entry.chain_label, head.sequence, chained_values(entry))
         head.save(update_fields=["sequence", "hash", "updated_at"])
-
-
-@dataclass(frozen=True)
-class Row:
-    sequence: int
-    label: str
-    pk: int
-    chain_hash: str
-    values: dict
-
-    def __str__(self):
-        return f"{self.label} #{self.pk} (sequence {self.sequence})"
-
-    def follows(self, previous_hash: str) -> bool:
-        return self.chain_hash == link_hash(previous_hash, self.label, self.sequence, self.values)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    chapter_code: str
-    rows: int
-    head: str
-    problem: str
-    met_head: bool  # whether the head asked about is one of the chain's hashes
-
-    @property
-    def ok(self) -> bool:
-        return not self.problem
-
-
-def _rows(chapter_id: int):
-    """Every ledger row of the chapter in chain order, streamed from each table and merged."""
-    streams = [_rows_of(model, chapter_id) for model in ledger_models()]
-    return heapq.merge(*streams, key=lambda row: (row.sequence, row.label, row.pk))
-
-
-def _rows_of(model, chapter_id: int):
-    label, fields = model._meta.label_lower, ["pk", "sequence", "chain_hash", *model.chain_fields]
-    rows = model._base_manager.filter(chapter_id=chapter_id).order_by("sequence", "pk").values(*fields)
-    for values in rows.iterator(chunk_size=2000):
-        yield Row(values.pop("sequence"), label, values.pop("pk"), values.pop("chain_hash"), values)
-
-
-def verify(chapter, head: str = "") -> Verdict:
-    """Recompute the chapter's chain and check it ends at its stored head; note whether `head` is in it."""
-    stored = LedgerHead.objects.filter(chapter=chapter).first() or LedgerHead(chapter=chapter)
-    rows, last_hash, met_head, problem = _walk(chapter.pk, stored, head)
-    if not problem and stored.sequence > rows:
-        problem = f"The chain ends at sequence {rows} but its head says {stored.sequence}: rows deleted."
-    elif not problem and stored.hash != last_hash:
-        problem = "The chain's head does not match its last row."
-    return Verdict(chapter.code, rows, last_hash, problem, met_head)
-
-
-def _walk(chapter_id: int, stored: LedgerHead, head: str) -> tuple[int, str, bool, str]:
-    """Follow the chain from its start: rows that hold, the last hash, whether `head` was met, the break."""
-    previous, expected, seen_head = GENESIS, 1, False
-    groups = groupby(_rows(chapter_id), key=lambda row: row.sequence)
-    pending = next(groups, None)
-    while pending is not None:
-        sequence, rows = pending[0], list(pending[1])
-        pending = next(groups, None)
-        if sequence != expected:
-            return expected - 1, previous, seen_head, f"Sequence {expected} is missing (deleted) before {rows[0]}."
-        if sequence > stored.sequence:
-            problem = f"{rows[0]} comes after the chain's head ({stored.sequence}): inserted in the database."
-            return expected - 1, previous, seen_head, problem
-        genuine, problem = _pick(rows, previous, pending, stored)
-        if problem:
-            return expected - 1, previous, seen_head, problem
-        previous, expected = genuine.chain_hash, expected + 1
-        seen_head = seen_head or (bool(head) and genuine.chain_hash.startswith(head))
-    return expected - 1, previous, seen_head, ""
-
-
-def _pick(rows: list[Row], previous: str, pending, stored: LedgerHead) -> tuple[Row | None, str]:
-    """The row that belongs at this place in the chain, or why none does."""
-    linked = [row for row in rows if row.follows(previous)]
-    if not linked:
-        return None, f"{rows[0]} does not match its hash: changed, or inserted, in the database."
-    if len(rows) == 1:
-        return rows[0], ""
-    if len(linked) > 1:
-        # Both fit the row before; the genuine one is what the next row (or the head) builds on.
-        after = next(pending[1], None) if pending else None
-        linked = [row for row in linked if (after.follows(row.chain_hash) if after else row.chain_hash == stored.hash)]
-    intruder = next(row for row in rows if row not in linked[:1])
-    return None, f"{intruder} shares sequence {rows[0].sequence} with another row: inserted in the database."

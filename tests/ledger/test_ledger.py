@@ -12,52 +12,22 @@ from django.urls import reverse
 
 from deliveries import services as deliveries_services
 from deliveries.models import HouseholdReport, RouteLoad
-from mimac import ledger
-from mimac.ledger import LedgerHead, LedgerIsAppendOnly
-from mimac.models import Category
-from pickups import services as pickups_services
+from ledger import hashing, verification
+from ledger.models import LedgerHead, LedgerIsAppendOnly, ledger_models, model_of_kind
 from recipients.models import Household
-from tests.factories import make_household, make_member, make_pickup, make_route
+from tests.factories import make_member, make_pickup
+from tests.ledger.tampering import triggers_off
 
 # Fields of a ledger row that are neither hashed nor erasable free text: the chain's own bookkeeping.
 BOOKKEEPING = {"id", "sequence", "chain_hash"}
 
 
-@pytest.fixture
-def produce(db):
-    return Category.objects.get(name="Produce")
-
-
-@pytest.fixture
-def every_kind(world, produce):
-    """One row of every ledger model, written the way the app writes them."""
-    volunteer, coordinator = world.volunteer.user, world.coordinator.user
-    pickup = make_pickup(world)
-    pickup.assignments.create(volunteer=volunteer)
-    pickups_services.record_done(pickup=pickup, by=volunteer, arrived_at=pickup.window_starts_at, lines=[(produce, 40)])
-    pickups_services.check_intake(pickup=pickup, by=coordinator, lines=[(produce, Decimal(38))])
-    household = make_household(world.chapter)
-    route = make_route(world.chapter, world.hub, driver=volunteer, households=[household], status="published")
-    deliveries_services.record_stop(stop=route.stops.get(), by=volunteer, outcome="delivered", lines=[(produce, 9)])
-    RouteLoad.objects.create(route=route, direction="back", category=produce, quantity=2, recorded_by=volunteer)
-    report = {"date": route.date, "kind": "less", "via": "phone", "note": "said the bag tore"}
-    HouseholdReport.objects.create(household=household, recorded_by=coordinator, **report)
-    today = world.chapter.today()
-    hub = world.hub
-    deliveries_services.record_handout(hub=hub, by=volunteer, date=today, lines=[(produce, 5)], household=household)
-    deliveries_services.record_spoilage(hub=hub, by=volunteer, date=today, category=produce, quantity=3, reason="mould")
-    deliveries_services.record_count(hub=hub, by=volunteer, date=today, counted_by=coordinator, lines=[(produce, 0)])
-    rows = {model: model.objects.first() for model in ledger.ledger_models()}
-    assert all(rows.values()), [model for model, row in rows.items() if row is None]
-    return rows
-
-
 def _verify(world, head=""):
-    return ledger.verify(world.chapter, head)
+    return verification.verify(world.chapter, head)
 
 
 def test_every_ledger_field_is_hashed_unless_it_is_bookkeeping_or_erasable_free_text():
-    for model in ledger.ledger_models():
+    for model in ledger_models():
         columns = {field.attname for field in model._meta.concrete_fields}
         assert columns == set(model.chain_fields) | set(model.unhashed_fields) | BOOKKEEPING, model
         assert set(model.unhashed_fields) <= {"note"}, "only free text stays outside the hash"
@@ -96,9 +66,9 @@ def test_the_admin_shows_ledger_rows_and_refuses_to_change_add_or_delete_them(cl
 def test_a_fresh_chain_verifies_and_the_head_counts_every_row(world, every_kind):
     verdict = _verify(world)
     assert verdict.ok, verdict.problem
-    rows = sum(model.objects.filter(chapter=world.chapter).count() for model in ledger.ledger_models())
+    rows = sum(model.objects.filter(chapter=world.chapter).count() for model in ledger_models())
     assert verdict.rows == rows == LedgerHead.objects.get(chapter=world.chapter).sequence
-    assert ledger.verify(world.other_chapter).ok
+    assert verification.verify(world.other_chapter).ok
 
 
 def test_a_row_joins_the_chain_of_its_own_chapter_only(world, produce):
@@ -113,7 +83,7 @@ def _table(model):
 
 def test_verify_names_the_row_changed_by_a_raw_update(world, every_kind):
     line = every_kind[RouteLoad]
-    with connection.cursor() as cursor:
+    with triggers_off(RouteLoad), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {_table(RouteLoad)} SET quantity = 20 WHERE id = %s", [line.pk])
     verdict = _verify(world)
     assert verdict.problem == (
@@ -127,7 +97,7 @@ def test_verify_names_the_row_changed_by_a_raw_update(world, every_kind):
 
 def test_verify_names_the_place_of_a_row_deleted_by_raw_sql(world, every_kind):
     report = every_kind[HouseholdReport]
-    with connection.cursor() as cursor:
+    with triggers_off(HouseholdReport), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(HouseholdReport)} WHERE id = %s", [report.pk])
     problem = _verify(world).problem
     assert problem.startswith(f"Sequence {report.sequence} is missing (deleted) before ")
@@ -135,7 +105,7 @@ def test_verify_names_the_place_of_a_row_deleted_by_raw_sql(world, every_kind):
 
 def test_verify_notices_the_last_row_deleted(world, every_kind):
     last = max(every_kind.values(), key=lambda row: row.sequence)
-    with connection.cursor() as cursor:
+    with triggers_off(type(last)), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(type(last))} WHERE id = %s", [last.pk])
     assert "rows deleted" in _verify(world).problem
 
@@ -156,12 +126,12 @@ def _insert_copy(row, sequence, chain_hash, quantity):
 
 def _hash_for(row, previous, sequence, quantity):
     values = {name: getattr(row, name) for name in row.chain_fields} | {"quantity": Decimal(quantity)}
-    return ledger.link_hash(previous, row._meta.label_lower, sequence, values)
+    return hashing.link_hash(previous, row.chain_label, sequence, values)
 
 
 def test_verify_names_a_row_inserted_after_the_head_even_with_a_valid_hash(world, every_kind):
     head = LedgerHead.objects.get(chapter=world.chapter)
-    handout_line = every_kind[ledger.model_of_kind("handoutline")]
+    handout_line = every_kind[model_of_kind("handoutline")]
     sequence = head.sequence + 1
     forged = _insert_copy(handout_line, sequence, _hash_for(handout_line, head.hash, sequence, 50), 50)
     assert _verify(world).problem == (
@@ -171,7 +141,7 @@ def test_verify_names_a_row_inserted_after_the_head_even_with_a_valid_hash(world
 
 
 def test_verify_names_a_row_inserted_into_the_middle_with_a_valid_hash(world, every_kind):
-    spoilage = every_kind[ledger.model_of_kind("spoilage")]
+    spoilage = every_kind[model_of_kind("spoilage")]
     before = next(row for row in every_kind.values() if row.sequence == spoilage.sequence - 1)
     forged = _insert_copy(spoilage, spoilage.sequence, _hash_for(spoilage, before.chain_hash, spoilage.sequence, 1), 1)
     assert _verify(world).problem == (
@@ -195,17 +165,15 @@ def test_a_head_written_down_last_week_catches_a_chain_recomputed_from_scratch(w
 
 def _rewrite_history(world, victim, quantity):
     """What someone with the database and this code could do: change a row and recompute every hash after it."""
-    with connection.cursor() as cursor:
+    models = {model.chain_label: model for model in ledger_models()}
+    with triggers_off(*models.values()), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {_table(type(victim))} SET quantity = %s WHERE id = %s", [quantity, victim.pk])
-    previous = ledger.GENESIS
-    for row in ledger._rows(world.chapter.pk):
-        digest = ledger.link_hash(previous, row.label, row.sequence, row.values)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {connection.ops.quote_name(row.label.replace('.', '_'))} SET chain_hash = %s WHERE id = %s",
-                [digest, row.pk],
-            )
-        previous = digest
+        previous = hashing.GENESIS
+        for row in verification._rows(world.chapter.pk):
+            digest = hashing.link_hash(previous, row.label, row.sequence, row.values)
+            table = _table(models[row.label])
+            cursor.execute(f"UPDATE {table} SET chain_hash = %s WHERE id = %s", [digest, row.pk])
+            previous = digest
     LedgerHead.objects.filter(chapter=world.chapter).update(hash=previous)
 
 
@@ -226,9 +194,9 @@ def test_purging_a_household_blanks_its_notes_and_keeps_the_chain(world, every_k
 
 
 def test_a_correction_is_a_new_row_in_the_chain_and_the_page_shows_the_history(client, world, every_kind):
-    line = every_kind[ledger.model_of_kind("handoutline")]
+    line = every_kind[model_of_kind("handoutline")]
     client.force_login(world.coordinator.user)
-    url = reverse("ledger_entry", args=["handoutline", line.pk])
+    url = reverse("ledger:entry", args=["handoutline", line.pk])
     response = client.post(url, {"quantity": "4", "reason": "one bag went back on the shelf"}, follow=True)
     correction = line.correction
     assert (correction.quantity, correction.recorded_by, correction.handout_id) == (
@@ -243,17 +211,17 @@ def test_a_correction_is_a_new_row_in_the_chain_and_the_page_shows_the_history(c
 
 
 def test_an_auditor_reads_a_ledger_row_but_cannot_correct_it(client, world, every_kind):
-    line = every_kind[ledger.model_of_kind("handoutline")]
+    line = every_kind[model_of_kind("handoutline")]
     client.force_login(world.auditor.user)
-    url = reverse("ledger_entry", args=["handoutline", line.pk])
+    url = reverse("ledger:entry", args=["handoutline", line.pk])
     assert "Correct it" not in client.get(url).text
     assert client.post(url, {"quantity": "1", "reason": "x"}).status_code == 403
-    assert not ledger.model_of_kind("handoutline").objects.filter(corrects=line).exists()
+    assert not model_of_kind("handoutline").objects.filter(corrects=line).exists()
 
 
 def test_an_unknown_kind_of_row_is_not_found(client, world):
     client.force_login(world.coordinator.user)
-    assert client.get(reverse("ledger_entry", args=["household", 1])).status_code == 404
+    assert client.get(reverse("ledger:entry", args=["household", 1])).status_code == 404
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: there is no race to test")

@@ -127,6 +127,12 @@ def expected(using: str = "default") -> dict[str, set[str]]:
     return {model._meta.db_table: set(trigger_names(model._meta.db_table)[:kinds]) for model in ledger_models()}
 
 
+def unguarded(using: str = "default") -> list[str]:
+    """Ledger tables missing a refusing trigger (dropped, or disabled on PostgreSQL): `migrate` puts them back."""
+    found = installed(using)
+    return sorted(table for table, names in expected(using).items() if not names <= found.get(table, set()))
+
+
 @contextmanager
 def rewriting_history(using: str = "default"):
     """The one escape past the triggers, for the test flush, `restore` and a migration that must rewrite rows.

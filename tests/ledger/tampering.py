@@ -11,6 +11,8 @@ from ledger import triggers
 def triggers_off(*models):
     """The models' tables without their refusing triggers for the block; the chain must still notice."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # ALTER TABLE waits for no deferred foreign key check
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model in models:
             table = model._meta.db_table
             if connection.vendor == "postgresql":
@@ -23,5 +25,6 @@ def triggers_off(*models):
         with connection.cursor() as cursor:
             for model in models:
                 cursor.execute(f"ALTER TABLE {connection.ops.quote_name(model._meta.db_table)} ENABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         triggers.install()

@@ -3,13 +3,15 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from deliveries.models import HouseholdReport, RouteLoad, Spoilage
 from ledger import triggers
 from ledger.models import ledger_models
 from ledger.verification import verify
+from tests.ledger.tampering import triggers_off
 
 
 def _table(model) -> str:
@@ -56,6 +58,8 @@ def test_a_raw_delete_is_refused_on_every_ledger_table(world, every_kind):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
 def test_truncate_is_refused(world, every_kind):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else TRUNCATE waits for the deferred foreign key checks
     for model in every_kind:
         assert _refused(f"TRUNCATE {_table(model)} CASCADE"), model
 
@@ -96,9 +100,19 @@ def test_migrate_puts_back_triggers_a_table_remake_dropped(world, every_kind):
     assert _refused(f"UPDATE {_table(RouteLoad)} SET quantity = 1"), "refused again after migrate"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_suites_own_flush_empties_the_ledger(world, every_kind):
-    call_command("flush", interactive=False, verbosity=0)
+    # As every transactional test's teardown calls it.
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+    assert not ContentType.objects.exists(), "every table, the ledger's included, is empty"
     assert not any(model._base_manager.exists() for model in ledger_models())
-    triggers.install()  # a flush run outside the suite's teardown ends here; the next test starts with triggers
-    assert set(triggers.expected()) <= set(triggers.installed())
+    assert triggers.unguarded() == [], "and the guard stays for the next test"
+
+
+def test_verify_ledger_says_when_the_database_no_longer_guards_a_table(world, every_kind):
+    with (
+        triggers_off(RouteLoad),
+        pytest.raises(CommandError, match="no longer refuses to rewrite deliveries_routeload"),
+    ):
+        call_command("verify_ledger", stdout=io.StringIO())
+    call_command("verify_ledger", stdout=io.StringIO())

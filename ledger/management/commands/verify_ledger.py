@@ -2,6 +2,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ledger import triggers
 from ledger.models import ChainCheck
 from ledger.verification import verify
 from mimac.models import Chapter
@@ -42,4 +43,9 @@ class Command(BaseCommand):
             raise CommandError(f"The head {head} written down earlier is not in the chain: it was rewritten since.")
         if broken:
             raise CommandError(f"The ledger chain is broken in {', '.join(v.chapter_code for v in broken)}.")
+        if unguarded := triggers.unguarded():
+            raise CommandError(
+                f"The chains hold, but the database no longer refuses to rewrite {', '.join(unguarded)}: its "
+                "triggers were dropped or disabled. `manage.py migrate` puts them back; find out who removed them."
+            )
         self.stdout.write("Every chain holds." + (" The head written down earlier is in it." if head else ""))

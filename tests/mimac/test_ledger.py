@@ -25,7 +25,7 @@ BOOKKEEPING = {"id", "sequence", "chain_hash"}
 
 @pytest.fixture
 def produce(db):
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def seed(users: int) -> list[str]:
                   consent_on=chapter.today(), consent_recorded_by=coordinator)
         for n in range(users * STOPS_PER_ROUTE)
     )  # fmt: skip
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     for index, volunteer in enumerate(volunteers):
         route = Route.objects.create(chapter=chapter, hub=hub, date=chapter.today(), name=f"Route {index}",
                                      driver=volunteer, status=Route.Status.PUBLISHED)  # fmt: skip
@@ -216,7 +216,7 @@ def main():
     from deliveries.models import Stop
     from mimac.models import Category
 
-    stop_ids = {"produce": Category.objects.get(name="Produce").pk}
+    stop_ids = {"produce": Category.objects.get(code="produce").pk}
     for username in usernames:
         stop_ids[username] = list(
             Stop.objects.filter(route__driver__username=username).order_by("sequence").values_list("pk", flat=True)

@@ -28,10 +28,10 @@ def load(password: str) -> None:
     chapter = Chapter.objects.get(code="RIV")
     hub = chapter.hubs.order_by("name").first()
     today = chapter.today()
-    food = {category.name: category for category in Category.objects.all()}
+    food = {category.code: category for category in Category.objects.all()}
     first_count = _count_everything(hub, users, today - datetime.timedelta(days=13))
     routes = _routes(chapter, hub, users, today)
-    _over_delivered(routes["Eastside morning", -7], food["Produce"], users)
+    _over_delivered(routes["Eastside morning", -7], food["produce"], users)
     Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
     _hub_desk(chapter, hub, users, today, food)
     _count_with_a_shortfall(hub, users, first_count, today - datetime.timedelta(days=3))
@@ -83,11 +83,11 @@ def _hub_desk(chapter, hub, users, today, food):
         day = today - datetime.timedelta(days=days_ago)
         if day.weekday() in (1, 3):  # walk-in hours on Tuesdays and Thursdays
             for number, household in enumerate([*walk_ins, None]):
-                lines = [(food["Produce"], Decimal(4 + number)), (food["Canned goods"], Decimal(3))]
+                lines = [(food["produce"], Decimal(4 + number)), (food["canned-goods"], Decimal(3))]
                 people = None if household else 1 + number % 3  # a household counts its size
                 record_handout(hub=hub, by=desk, date=day, lines=lines, household=household, people=people)
         if day.weekday() == 4:
-            record_spoilage(hub=hub, by=desk, date=day, category=food["Produce"], quantity=Decimal(6), reason="mould")
+            record_spoilage(hub=hub, by=desk, date=day, category=food["produce"], quantity=Decimal(6), reason="mould")
     done = Pickup.objects.filter(hub=hub, status=Pickup.Status.DONE).exclude(date=today).order_by("date")
     for pickup in list(done.prefetch_related("assignments"))[2:]:  # the two oldest wait for it, to show the flag
         took_part = {pickup.recorded_by_id, *(assignment.volunteer_id for assignment in pickup.assignments.all())}
@@ -107,7 +107,7 @@ def _count_with_a_shortfall(hub, users, first_count, day) -> None:
     period = audit.Period(first_count.date + datetime.timedelta(days=1), day)
     [expected] = audit.Audit(hub.chapter, [hub], period).reconciliations
     lines = [
-        (line.category, (line.expected * (SHORTFALL if line.category.name == "Produce" else 1)).quantize(CENTS))
+        (line.category, (line.expected * (SHORTFALL if line.category.code == "produce" else 1)).quantize(CENTS))
         for line in expected.lines
     ]
     record_count(hub=hub, by=users["volunteer"], date=day, counted_by=users["coordinator"], lines=lines)

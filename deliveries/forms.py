@@ -91,12 +91,12 @@ class StopRecordForm(CategoryQuantitiesMixin, forms.Form):
     def __init__(self, *args, stop, **kwargs):
         super().__init__(*args, **kwargs)
         items = list(stop.planned_items.all())
-        clashes = conflicts(stop.household, {item.category.name for item in items})
+        clashes = conflicts(stop.household, [item.category for item in items])
         self.categories = []
         for item in items:
             category = item.category
             self.categories.append(category)
-            warnings = " ".join(f"⚠ {warning}" for warning in clashes.get(category.name, []))
+            warnings = " ".join(f"⚠ {warning}" for warning in clashes.get(category.code, []))
             self.fields[f"category_{category.pk}"] = quantity_field(category, initial=item.quantity, help_text=warnings)
 
 

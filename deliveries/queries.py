@@ -42,7 +42,7 @@ class PlannedStop:
     stop: Stop
     number: int
     items: list[PlannedItem]
-    clashes: dict[str, list[str]]  # category name → diet or allergy warnings
+    clashes: dict[str, list[str]]  # category code → diet or allergy warnings
 
     @property
     def warnings(self) -> list[str]:
@@ -51,7 +51,7 @@ class PlannedStop:
     @property
     def lines(self) -> list[tuple[PlannedItem, list[str]]]:
         """Each planned item with the warnings about it, to print beside it."""
-        return [(item, self.clashes.get(item.category.name, [])) for item in self.items]
+        return [(item, self.clashes.get(item.category.code, [])) for item in self.items]
 
 
 def planned_stops(route: Route) -> list[PlannedStop]:
@@ -61,7 +61,7 @@ def planned_stops(route: Route) -> list[PlannedStop]:
     result = []
     for number, stop in enumerate(stops, start=1):
         planned = list(stop.planned_items.all())
-        clashes = conflicts(stop.household, {item.category.name for item in planned})
+        clashes = conflicts(stop.household, [item.category for item in planned])
         result.append(PlannedStop(stop, number, planned, clashes))
     return result
 

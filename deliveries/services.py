@@ -50,12 +50,12 @@ def add_stops(*, route: Route, households: list[Household], version: int) -> lis
         Stop(route=route, household=household, sequence=last + number)
         for number, household in enumerate(households, start=1)
     )
-    categories = {category.name: category for category in Category.objects.filter(active=True)}
+    categories = {category.code: category for category in Category.objects.filter(active=True)}
     PlannedItem.objects.bulk_create(
-        PlannedItem(stop=stop, category=categories[name], quantity=quantity)
+        PlannedItem(stop=stop, category=categories[code], quantity=quantity)
         for stop in stops
-        for name, quantity in suggested_items(stop.household).items()
-        if name in categories
+        for code, quantity in suggested_items(stop.household).items()
+        if code in categories
     )
     return stops
 

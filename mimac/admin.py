@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, TrailEvent, Vouch
 
@@ -66,14 +68,35 @@ class VouchAdmin(ReadOnlyAdmin):
     list_select_related = ["voucher", "membership__user", "membership__chapter"]
 
 
+class CategoryForm(forms.ModelForm):
+    """A new category's code may be left empty: it is then made from the name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            self.fields["code"].required = False
+            later = _("It cannot be changed later. Leave it empty to make one from the name.")
+            self.fields["code"].help_text = f"{self.fields['code'].help_text} {later}"
+
+    def clean_code(self):
+        return self.cleaned_data["code"] or Category.free_code(self.cleaned_data.get("name", ""))
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "is_food", "active"]
+    form = CategoryForm
+    fields = ["name", "code", "unit", "is_food", "active"]
+    list_display = ["name", "code", "unit", "is_food", "active"]
     list_filter = ["is_food", "unit", "active"]
+    search_fields = ["name", "code"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Changing a category's unit would silently change the meaning of every quantity recorded in it.
-        return ["unit"] if obj else []
+        # Changing a category's unit would silently change the meaning of every quantity recorded in it, and
+        # changing its code would silently part it from the rules that name it.
+        return ["code", "unit"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"code": ["name"]}
 
 
 @admin.register(Photo)

@@ -10,31 +10,31 @@ from mimac.models import Category, Chapter
 from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
 from pickups.services import plan_chapter, plan_schedule, record_done, record_missed
 
-# name, kind, address, usual categories, rrule, window (hours), usual volunteers
+# name, kind, address, usual categories (codes), rrule, window (hours), usual volunteers
 SUPPLIERS = {
     "RIV": [
-        ("Sunrise Bakery", "bakery", "14 Baker St", ["Bakery"], "FREQ=WEEKLY;BYDAY=TU,TH", (7, 8), ["volunteer"]),
-        ("Corner Grocery", "grocery", "201 Main St", ["Produce", "Dairy and eggs"], "FREQ=WEEKLY;BYDAY=MO,WE,FR", (18, 19), ["volunteer"]),
-        ("FreshMart Eastside", "grocery", "950 E Grand Blvd", ["Produce", "Meat and fish", "Frozen"], "FREQ=WEEKLY;BYDAY=SA", (9, 11), ["coordinator"]),
-        ("Green Acres Farm", "farm", "7700 Rural Rd", ["Produce"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", (10, 12), []),
-        ("Riverside Market Co-op", "grocery", "33 River St", ["Produce", "Dry goods"], "FREQ=WEEKLY;BYDAY=TH", (16, 17), []),
-        ("Mama Rosa's Kitchen", "restaurant", "88 Vine St", ["Prepared meals"], "FREQ=WEEKLY;BYDAY=SU", (21, 22), ["volunteer"]),
-        ("Golden Wok", "restaurant", "412 Canal St", ["Prepared meals"], "FREQ=WEEKLY;BYDAY=FR", (22, 23), []),
-        ("Daily Bread Co.", "bakery", "5 Mill Ln", ["Bakery"], "FREQ=WEEKLY;BYDAY=MO,TH", (6, 7), ["coordinator"]),
-        ("Great Lakes Food Distributors", "distributor", "1 Industrial Pkwy", ["Canned goods", "Dry goods", "Baby food and formula"], "FREQ=MONTHLY;BYDAY=+2TU", (10, 12), ["coordinator", "volunteer"]),
-        ("Hillside Orchard", "farm", "3 Orchard Way", ["Produce"], "FREQ=MONTHLY;BYDAY=-1FR", (13, 15), []),
-        ("Pharmacy Plus", "other", "60 Main St", ["Hygiene products", "Diapers"], "FREQ=MONTHLY;BYMONTHDAY=1", (9, 10), []),
-        ("Second Chapter Books", "other", "12 Elm St", ["Books", "School supplies"], "FREQ=MONTHLY;BYMONTHDAY=15", (11, 12), []),
+        ("Sunrise Bakery", "bakery", "14 Baker St", ["bakery"], "FREQ=WEEKLY;BYDAY=TU,TH", (7, 8), ["volunteer"]),
+        ("Corner Grocery", "grocery", "201 Main St", ["produce", "dairy-and-eggs"], "FREQ=WEEKLY;BYDAY=MO,WE,FR", (18, 19), ["volunteer"]),
+        ("FreshMart Eastside", "grocery", "950 E Grand Blvd", ["produce", "meat-and-fish", "frozen"], "FREQ=WEEKLY;BYDAY=SA", (9, 11), ["coordinator"]),
+        ("Green Acres Farm", "farm", "7700 Rural Rd", ["produce"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", (10, 12), []),
+        ("Riverside Market Co-op", "grocery", "33 River St", ["produce", "dry-goods"], "FREQ=WEEKLY;BYDAY=TH", (16, 17), []),
+        ("Mama Rosa's Kitchen", "restaurant", "88 Vine St", ["prepared-meals"], "FREQ=WEEKLY;BYDAY=SU", (21, 22), ["volunteer"]),
+        ("Golden Wok", "restaurant", "412 Canal St", ["prepared-meals"], "FREQ=WEEKLY;BYDAY=FR", (22, 23), []),
+        ("Daily Bread Co.", "bakery", "5 Mill Ln", ["bakery"], "FREQ=WEEKLY;BYDAY=MO,TH", (6, 7), ["coordinator"]),
+        ("Great Lakes Food Distributors", "distributor", "1 Industrial Pkwy", ["canned-goods", "dry-goods", "baby-food-and-formula"], "FREQ=MONTHLY;BYDAY=+2TU", (10, 12), ["coordinator", "volunteer"]),
+        ("Hillside Orchard", "farm", "3 Orchard Way", ["produce"], "FREQ=MONTHLY;BYDAY=-1FR", (13, 15), []),
+        ("Pharmacy Plus", "other", "60 Main St", ["hygiene-products", "diapers"], "FREQ=MONTHLY;BYMONTHDAY=1", (9, 10), []),
+        ("Second Chapter Books", "other", "12 Elm St", ["books", "school-supplies"], "FREQ=MONTHLY;BYMONTHDAY=15", (11, 12), []),
     ],
     "NGF": [
-        ("Northgate Grocers", "grocery", "2 Northgate Ave", ["Produce", "Dairy and eggs"], "FREQ=WEEKLY;BYDAY=WE", (17, 18), ["coordinator2"]),
+        ("Northgate Grocers", "grocery", "2 Northgate Ave", ["produce", "dairy-and-eggs"], "FREQ=WEEKLY;BYDAY=WE", (17, 18), ["coordinator2"]),
     ],
 }  # fmt: skip
 
 
 def load(password: str) -> None:
     users = {user.username: user for user in get_user_model().objects.all()}
-    categories = {category.name: category for category in Category.objects.all()}
+    categories = {category.code: category for category in Category.objects.all()}
     for code, suppliers in SUPPLIERS.items():
         chapter = Chapter.objects.get(code=code)
         today = chapter.today()

@@ -82,7 +82,7 @@ def make_route(chapter, hub, date=None, driver=None, households=(), status="draf
     from mimac.models import Category
 
     route = Route.objects.create(chapter=chapter, hub=hub, date=date or chapter.today(), name=name, driver=driver)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     for sequence, household in enumerate(households, start=1):
         stop = Stop.objects.create(route=route, household=household, sequence=sequence)
         PlannedItem.objects.create(stop=stop, category=produce, quantity=household.size * 3)

@@ -37,14 +37,14 @@ PHOTOS = {
 
 
 def _spoilage_post(client, world, photo):
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     data = {"date": world.chapter.today(), "category": produce.pk, "quantity": "25", "reason": "mould", "photo": photo}
     return client.post(reverse("deliveries:hub_spoilage", args=[world.hub.pk]), data)
 
 
 def _pickup_post(client, world, photo):
     pickup = make_pickup(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     data = {
         "record-arrived_at": "09:30",
         "record-photo": photo,

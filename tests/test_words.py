@@ -90,7 +90,7 @@ def test_adding_one_stop_says_one_stop(client, world):
 
 
 def test_one_walk_in_is_one_walk_in(client, world):
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     response = client.post(
         reverse("deliveries:hub_desk", args=[world.hub.pk]),
@@ -105,8 +105,8 @@ def test_countable_goods_read_as_one_item_and_many_items(client, world):
     household = make_household(world.chapter)
     route = make_route(world.chapter, world.hub, driver=world.volunteer.user, households=[household])
     stop = route.stops.get()
-    stop.planned_items.create(category=Category.objects.get(name="Diapers"), quantity=25)
-    stop.planned_items.create(category=Category.objects.get(name="Books"), quantity=1)
+    stop.planned_items.create(category=Category.objects.get(code="diapers"), quantity=25)
+    stop.planned_items.create(category=Category.objects.get(code="books"), quantity=1)
     client.force_login(world.coordinator.user)
     text = client.get(reverse("deliveries:route_print", args=[route.pk])).text
     assert "Diapers: 25 items" in text

@@ -12,6 +12,6 @@ def clashing_route(world):
     driver = world.volunteer.user
     route = make_route(world.chapter, world.hub, driver=driver, households=[household], status="published")
     stop = route.stops.get()
-    stop.planned_items.create(category=Category.objects.get(name="Meat and fish"), quantity=4)
-    stop.planned_items.create(category=Category.objects.get(name="Bakery"), quantity=2)
+    stop.planned_items.create(category=Category.objects.get(code="meat-and-fish"), quantity=4)
+    stop.planned_items.create(category=Category.objects.get(code="bakery"), quantity=2)
     return route

@@ -29,12 +29,12 @@ from tests.pages import assert_clean_page
 
 @pytest.fixture
 def produce(db):
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 @pytest.fixture
 def hygiene(db):
-    return Category.objects.get(name="Hygiene products")
+    return Category.objects.get(code="hygiene-products")
 
 
 def _day(world, days):
@@ -332,7 +332,7 @@ def test_rescued_per_supplier_and_month_adds_up_one_unit_and_links_each_month_to
     bakery = make_supplier(world.chapter, "Corner Bakery")
     today = world.chapter.today()
     this_month, last_month = today.replace(day=1), (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    bread = Category.objects.get(name="Bakery")
+    bread = Category.objects.get(code="bakery")
     for day, lines in ((this_month, [(produce, 4), (bread, 6), (hygiene, 3)]), (last_month, [(produce, 9)])):
         pickup = make_pickup(world, days_ahead=(day - today).days, supplier=bakery)
         pickups_services.record_done(pickup=pickup, by=world.volunteer.user, arrived_at=pickup.window_starts_at,

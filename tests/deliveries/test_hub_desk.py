@@ -23,12 +23,12 @@ from tests.pages import assert_clean_page
 
 @pytest.fixture
 def produce(db):
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 @pytest.fixture
 def hygiene(db):
-    return Category.objects.get(name="Hygiene products")
+    return Category.objects.get(code="hygiene-products")
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def published_route(world, count=3, days_ago=0):
 
 
 def sheet(route, outcomes, quantities=None, returned=True):
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     data = {"sheet_returned": "on"} if returned else {}
     for stop, outcome in zip(route.stops.order_by("sequence"), outcomes, strict=True):
         data[f"stop_{stop.pk}_outcome"] = outcome
@@ -61,7 +61,7 @@ def test_key_in_of_a_whole_route_is_one_transaction(world):
     route = published_route(world)
     first, second, third = route.stops.order_by("sequence")
     services.record_stop(stop=third, by=world.volunteer.user, outcome=Stop.Outcome.REFUSED, lines=[])
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     entries = [
         (first, "delivered", [(produce, Decimal(5))], ""),
         (second, "not_home", [], ""),

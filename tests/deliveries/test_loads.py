@@ -21,7 +21,7 @@ def _route(world, count=2):
 
 def test_a_load_out_is_countersigned_by_a_second_trusted_member(client, world):
     route = _route(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     url = reverse("deliveries:route_load", args=[route.pk])
     data = {"direction": "out", f"category_{produce.pk}": "20"}
@@ -39,7 +39,7 @@ def test_a_load_out_is_countersigned_by_a_second_trusted_member(client, world):
 
 def test_delivered_beyond_loaded_minus_returned_warns_and_names_the_stop(client, world):
     route = _route(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     by = world.coordinator.user
     RouteLoad.objects.create(
         route=route, direction="out", category=produce, quantity=20, countersigned_by=by, recorded_by=by
@@ -61,7 +61,7 @@ def test_delivered_beyond_loaded_minus_returned_warns_and_names_the_stop(client,
 
 def test_returns_need_no_countersign(client, world):
     route = _route(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     client.post(reverse("deliveries:route_load", args=[route.pk]), {"direction": "back", f"category_{produce.pk}": "3"})
     assert RouteLoad.objects.get().direction == "back"
@@ -69,7 +69,7 @@ def test_returns_need_no_countersign(client, world):
 
 def test_a_countersigning_username_longer_than_any_account_can_have_is_a_form_error(client, world):
     route = _route(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     url = reverse("deliveries:route_load", args=[route.pk])
     data = {"direction": "out", f"category_{produce.pk}": "20", "countersign_password": PASSWORD}
@@ -84,7 +84,7 @@ def test_a_countersigning_username_longer_than_any_account_can_have_is_a_form_er
 
 def test_the_countersign_answers_a_wrong_password_as_it_answers_someone_who_may_not_countersign(client, world):
     route = _route(world)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     url = reverse("deliveries:route_load", args=[route.pk])
     data = {"direction": "out", f"category_{produce.pk}": "20"}

@@ -49,7 +49,7 @@ def test_a_stop_is_recorded_as_delivered_with_the_planned_quantities_by_default(
     stop = route.stops.first()
     form = volunteer.get(reverse("deliveries:stop_record", args=[stop.pk]))
     assert_clean_page(form)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     planned = stop.planned_items.get().quantity
     assert form.context["form"][f"category_{produce.pk}"].value() == planned
 

@@ -35,7 +35,7 @@ def test_a_stop_of_tomorrows_route_is_seen_but_not_recorded_before_its_day(clien
                        households=[make_household(world.chapter)])  # fmt: skip
     stop = route.stops.get()
     client.force_login(world.volunteer.user)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     response = client.post(
         reverse("deliveries:stop_record", args=[stop.pk]), {"outcome": "delivered", f"category_{produce.pk}": "9"}
     )

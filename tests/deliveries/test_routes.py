@@ -24,10 +24,10 @@ def test_adding_households_plans_items_from_size_and_needs(world):
     route = make_route(world.chapter, world.hub)
     household = make_household(world.chapter, size=4, non_food_needs=["diapers"], dietary_needs=["halal"])
     services.add_stops(route=route, households=[household], version=route.version)
-    items = {item.category.name: item.quantity for item in PlannedItem.objects.filter(stop__route=route)}
-    assert items["Produce"] == Decimal(12)
-    assert items["Dry goods"] == Decimal(8)
-    assert items["Diapers"] == Decimal(25)
+    items = {item.category.code: item.quantity for item in PlannedItem.objects.filter(stop__route=route)}
+    assert items["produce"] == Decimal(12)
+    assert items["dry-goods"] == Decimal(8)
+    assert items["diapers"] == Decimal(25)
 
 
 def test_a_household_already_on_a_route_that_day_cannot_be_added_again(world):
@@ -42,8 +42,8 @@ def test_a_halal_household_with_meat_planned_gets_a_warning(coordinator, world):
     household = make_household(world.chapter, dietary_needs=["halal"], allergies="peanuts")
     route = make_route(world.chapter, world.hub, households=[household])
     stop = route.stops.get()
-    stop.planned_items.create(category=Category.objects.get(name="Meat and fish"), quantity=4)
-    stop.planned_items.create(category=Category.objects.get(name="Bakery"), quantity=2)
+    stop.planned_items.create(category=Category.objects.get(code="meat-and-fish"), quantity=4)
+    stop.planned_items.create(category=Category.objects.get(code="bakery"), quantity=2)
     page = coordinator.get(reverse("deliveries:route_detail", args=[route.pk]))
     assert_clean_page(page)
     assert "Meat and fish planned for a halal household." in page.text
@@ -206,7 +206,7 @@ def test_a_volunteer_sees_the_sheet_of_a_published_route_they_are_on_only(client
 def test_planned_items_are_edited_with_clear_limits(coordinator, world):
     route = make_route(world.chapter, world.hub, households=[make_household(world.chapter, size=2)])
     stop = route.stops.get()
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     url = reverse("deliveries:stop_items", args=[stop.pk])
     assert_clean_page(coordinator.get(url))
     too_much = coordinator.post(url, {f"category_{produce.pk}": "50000", "version": route.version})
@@ -274,7 +274,7 @@ def _on_the_road(client, world, *names):
     route = make_route(world.chapter, world.hub, driver=world.volunteer.user, households=households, status="published")
     first = route.stops.get(household=households[0])
     client.force_login(world.volunteer.user)
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     recorded = client.post(
         reverse("deliveries:stop_record", args=[first.pk]), {"outcome": "delivered", f"category_{produce.pk}": "6"}
     )

@@ -18,7 +18,7 @@ def test_an_auditor_follows_a_flagged_count_to_its_rows_downloads_the_csv_and_pr
     make_member(chapter, "cora", Role.COORDINATOR, first_name="Cora")
     val = make_member(chapter, "val", first_name="Val").user
     make_member(chapter, "audrey", Role.AUDITOR, first_name="Audrey")
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     today = chapter.today()
     # Last month, the last one complete, which the audit opens on: opening 50 (counted before it), received 30,
     # handed out 10: 70 expected on the shelf, 60 counted.

@@ -22,7 +22,7 @@ def test_at_the_hub_desk_three_handouts_by_keyboard_a_spoilage_with_a_photo_and_
     bilal = make_household(chapter, name="Bilal")
     # Last week this hub handed out produce most, then dairy: the desk lists those first.
     last_week = chapter.today() - datetime.timedelta(days=7)
-    produce, dairy = Category.objects.get(name="Produce"), Category.objects.get(name="Dairy and eggs")
+    produce, dairy = Category.objects.get(code="produce"), Category.objects.get(code="dairy-and-eggs")
     for lines in ([(produce, 3), (dairy, 1)], [(produce, 2)]):
         record_handout(hub=hub, by=val, date=last_week, lines=lines, people=2)
 

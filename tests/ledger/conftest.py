@@ -12,7 +12,7 @@ from tests.factories import make_household, make_pickup, make_route
 
 @pytest.fixture
 def produce(db):
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ class Typed:
 
 
 def _produce():
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 def _household_page(world):

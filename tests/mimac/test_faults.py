@@ -19,7 +19,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 def test_a_handout_whose_second_line_fails_leaves_nothing_written(world):
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     lines = [(produce, Decimal(5)), (produce, Decimal(-1))]  # the second breaks a database constraint
     with pytest.raises(IntegrityError):
         services.record_handout(hub=world.hub, by=world.volunteer.user, date=world.chapter.today(), lines=lines)

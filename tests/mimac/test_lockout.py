@@ -72,7 +72,7 @@ def test_guessing_a_countersigners_password_counts_as_failing_to_sign_in(client,
 
     route = make_route(world.chapter, world.hub, driver=world.volunteer.user,
                        households=[make_household(world.chapter)], status="published")  # fmt: skip
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     url = reverse("deliveries:route_load", args=[route.pk])
     guess = {"direction": "out", f"category_{produce.pk}": "5", "countersign_username": "coordinator"}

@@ -114,7 +114,7 @@ def _route(world):
 
 def _supplier(world):
     supplier = make_supplier(world.chapter)
-    supplier.categories.set(Category.objects.filter(name__in=["Produce", "Bakery"]))
+    supplier.categories.set(Category.objects.filter(code__in=["produce", "bakery"]))
     return reverse("pickups:supplier_edit", args=[supplier.pk])
 
 

@@ -77,7 +77,7 @@ def test_a_pickup_recorded_today_counts_in_the_suppliers_reliability_today(clien
         pickup=recorded,
         by=world.volunteer.user,
         arrived_at=recorded.window_starts_at,
-        lines=[(Category.objects.get(name="Produce"), Decimal(5))],
+        lines=[(Category.objects.get(code="produce"), Decimal(5))],
     )
     client.force_login(world.coordinator.user)
 
@@ -98,7 +98,7 @@ def test_a_pickups_page_links_to_its_supplier_for_those_who_may_see_suppliers(cl
 
 
 def test_the_record_form_offers_the_suppliers_usual_categories_first(client, world):
-    bakery, dairy = Category.objects.get(name="Bakery"), Category.objects.get(name="Dairy and eggs")
+    bakery, dairy = Category.objects.get(code="bakery"), Category.objects.get(code="dairy-and-eggs")
     supplier = make_supplier(world.chapter, "Sunrise Bakery")
     supplier.categories.set([bakery, dairy])
     pickup = make_pickup(world, supplier=supplier)

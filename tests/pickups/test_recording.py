@@ -19,12 +19,12 @@ from tests.pages import assert_clean_page
 
 @pytest.fixture
 def produce():
-    return Category.objects.get(name="Produce")
+    return Category.objects.get(code="produce")
 
 
 @pytest.fixture
 def bakery():
-    return Category.objects.get(name="Bakery")
+    return Category.objects.get(code="bakery")
 
 
 def record_data(arrived="09:30", lines=(), **extra):

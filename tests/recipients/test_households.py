@@ -607,7 +607,7 @@ def test_the_household_page_shows_what_reached_them_lately(coordinator, world):
         world.chapter, world.hub, driver=world.volunteer.user, households=[household], status="published"
     )
     stop = route.stops.get()
-    produce = Category.objects.get(name="Produce")
+    produce = Category.objects.get(code="produce")
     lines = [(produce, Decimal("7.5"))]
     deliveries.record_stop(stop=stop, by=world.volunteer.user, outcome="delivered", lines=lines, note="gate code 12")
     page = coordinator.get(reverse("recipients:household_detail", args=[household.pk]))

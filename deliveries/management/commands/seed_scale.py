@@ -70,7 +70,7 @@ class Scale:
         self.number, self.households, self.suppliers, self.weeks = number, households, suppliers, weeks
         self.categories = list(Category.objects.filter(active=True))
         self.category_pks = [category.pk for category in self.categories]
-        self.produce = Category.objects.get(name="Produce")
+        self.produce = Category.objects.get(code="produce")
 
     def build(self):
         with transaction.atomic():

@@ -32,8 +32,13 @@ PHOTOS = {
     "animated-gif": (images.animated_gif(), "moving.gif"),
     "pdf": (images.PDF, "scan.pdf"),
     "zip": (_zip(), "photo.jpg"),
-    "face": (images.encode(images.face_photo()), "shelf.jpg"),
 }
+
+
+def _hostile_photo(kind):
+    if kind == "face":  # read when the test runs, which skips, saying why, without ../shared/photos-dev
+        return images.encode(images.face_photo()), "shelf.jpg"
+    return PHOTOS[kind]
 
 
 def _spoilage_post(client, world, photo):
@@ -60,9 +65,9 @@ UPLOADS = {"spoilage": _spoilage_post, "pickup": _pickup_post}
 
 
 @pytest.mark.parametrize("upload", sorted(UPLOADS))
-@pytest.mark.parametrize("kind", sorted(PHOTOS))
+@pytest.mark.parametrize("kind", sorted([*PHOTOS, "face"]))
 def test_every_photo_upload_refuses_a_hostile_file_and_keeps_nothing(client, world, upload, kind):
-    content, name = PHOTOS[kind]
+    content, name = _hostile_photo(kind)
     client.force_login(world.coordinator.user)
     response = UPLOADS[upload](client, world, SimpleUploadedFile(name, content, content_type="image/jpeg"))
     assert response.status_code == 200

@@ -50,3 +50,19 @@ def test_the_longest_menu_fits_one_line_at_1366_by_768(journey):
     assert {box["lines"] for box in boxes} == {1}, "no entry breaks onto two lines"
     assert max(box["right"] for box in boxes) <= 1366
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_on_a_narrow_screen_the_menu_wraps_and_nothing_runs_off_it(journey):
+    """There is no menu button to press (no JavaScript): on a phone-sized screen the menu takes more lines."""
+    make_member(make_chapter(), "cora", Role.COORDINATOR, first_name="Cora")
+    page = journey.page
+    page.set_viewport_size({"width": 375, "height": 740})
+    journey.sign_in("cora")
+
+    rights = page.locator("header.navbar").evaluate(
+        "header => [...header.querySelectorAll('a, button, select, .navbar-text')]"
+        ".map(e => e.getBoundingClientRect().right)"
+    )
+    assert len(rights) > 10, "every entry of the menu is there"
+    assert max(rights) <= 375, "none of it is off the screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the page does not scroll sideways"

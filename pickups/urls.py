@@ -1,19 +1,19 @@
 from django.urls import path
 
-from pickups import views
+from pickups import supplier_views, views
 
 app_name = "pickups"
 urlpatterns = [
-    path("suppliers/", views.supplier_list, name="supplier_list"),
-    path("suppliers/new/<str:code>/", views.supplier_create, name="supplier_create"),
-    path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
-    path("suppliers/<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
-    path("suppliers/<int:pk>/closures/", views.supplier_closures, name="supplier_closures"),
-    path("suppliers/<int:pk>/schedules/new/", views.schedule_create, name="schedule_create"),
-    path("supplier-closures/<int:pk>/delete/", views.supplier_closure_delete, name="supplier_closure_delete"),
-    path("schedules/<int:pk>/edit/", views.schedule_edit, name="schedule_edit"),
-    path("closures/<str:code>/", views.chapter_closures, name="chapter_closures"),
-    path("closure-days/<int:pk>/delete/", views.chapter_closure_delete, name="chapter_closure_delete"),
+    path("suppliers/", supplier_views.supplier_list, name="supplier_list"),
+    path("suppliers/new/<str:code>/", supplier_views.supplier_create, name="supplier_create"),
+    path("suppliers/<int:pk>/", supplier_views.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:pk>/edit/", supplier_views.supplier_edit, name="supplier_edit"),
+    path("suppliers/<int:pk>/closures/", supplier_views.supplier_closures, name="supplier_closures"),
+    path("suppliers/<int:pk>/schedules/new/", supplier_views.schedule_create, name="schedule_create"),
+    path("supplier-closures/<int:pk>/delete/", supplier_views.supplier_closure_delete, name="supplier_closure_delete"),
+    path("schedules/<int:pk>/edit/", supplier_views.schedule_edit, name="schedule_edit"),
+    path("closures/<str:code>/", supplier_views.chapter_closures, name="chapter_closures"),
+    path("closure-days/<int:pk>/delete/", supplier_views.chapter_closure_delete, name="chapter_closure_delete"),
     path("schedule/", views.week, name="week"),
     path("today/", views.today, name="today"),
     path("<int:pk>/", views.pickup_detail, name="pickup_detail"),

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from deliveries import audit
+from audit import queries as audit
 from deliveries.models import HouseholdReport, Route, RouteLoad
 from deliveries.services import add_stops, publish, record_count, record_handout, record_spoilage, record_stop
 from mimac.models import Category, Chapter

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliveries import audit, audit_views
+from audit import queries as audit
+from audit import views as audit_views
 from deliveries import services as deliveries_services
 from deliveries.models import DeliveryLine, HouseholdReport, Route, RouteLoad
 from ledger import services as ledger

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from deliveries import audit
-from deliveries.audit import FLAGS, FLOWS, Period
-from deliveries.charts import bar_chart
+from audit import queries as audit
+from audit.charts import bar_chart
+from audit.queries import FLAGS, FLOWS, Period
 from deliveries.forms import AuditForm
 from deliveries.models import (
     DeliveryLine,
@@ -102,7 +102,7 @@ def _presets(chapter) -> list[tuple[str, datetime.date, datetime.date]]:
 def audit_home(request):
     form = _form(request)
     if not form.is_valid():
-        return render(request, "deliveries/audit/home.html", {"form": form})
+        return render(request, "audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
     report = audit.Audit(chapter, hubs, period)
@@ -130,7 +130,7 @@ def audit_home(request):
         "missed": audit.missed_pickups(hubs, period),
         "charts": [bar_chart(unit, points) for unit, points in report.weekly().items()],
     }
-    return _render(request, "deliveries/audit/home.html", context)
+    return _render(request, "audit/home.html", context)
 
 
 def _flags(form, report: audit.Audit) -> list[dict]:
@@ -147,7 +147,7 @@ def audit_rescued(request):
     """Rescued per supplier and month: one row per supplier and unit, a column per month."""
     form = _form(request)
     if not form.is_valid():
-        return render(request, "deliveries/audit/rescued.html", {"form": form})
+        return render(request, "audit/rescued.html", {"form": form})
     scope = _scope(form)
     rows = audit.rescued_by_supplier_month(scope["hubs"], scope["period"])
     months = sorted({(row["month"], row["first"], row["last"]) for row in rows})
@@ -162,7 +162,7 @@ def audit_rescued(request):
     ]
     page = Paginator(suppliers, SUPPLIERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, **scope, "months": months, "page": page}
-    return _render(request, "deliveries/audit/rescued.html", context)
+    return _render(request, "audit/rescued.html", context)
 
 
 @require_safe
@@ -171,7 +171,7 @@ def audit_rows(request):
     form = _form(request)
     what = request.GET.get("what", "")
     if not form.is_valid():
-        return render(request, "deliveries/audit/rows.html", {"form": form})
+        return render(request, "audit/rows.html", {"form": form})
     scope = _scope(form)
     rows, title = _rows_behind(what, request.GET, **scope)
     zone = scope["chapter"].zone
@@ -188,7 +188,7 @@ def audit_rows(request):
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     described = [_describe(row, zone) for row in page]
     context = {"form": form, **scope, "title": title, "rows": described, "page": page, "what": what}
-    return _render(request, "deliveries/audit/rows.html", context)
+    return _render(request, "audit/rows.html", context)
 
 
 def _rows_behind(what, params, chapter, hubs, period):
@@ -370,7 +370,7 @@ def audit_sheet(request):
     """The audit sheet of the period and hubs shown, to print and sign, carrying the ledger's chain head."""
     form = _form(request)
     if not form.is_valid():
-        return render(request, "deliveries/audit/home.html", {"form": form})
+        return render(request, "audit/home.html", {"form": form})
     scope = _scope(form)
     chapter, hubs, period = scope["chapter"], scope["hubs"], scope["period"]
     report = audit.Audit(chapter, hubs, period)
@@ -384,4 +384,4 @@ def audit_sheet(request):
         "head": LedgerHead.objects.filter(chapter=chapter).first(),
         "check": audit.latest_chain_check(chapter),
     }
-    return _render(request, "deliveries/audit/sheet.html", context)
+    return _render(request, "audit/sheet.html", context)

@@ -3,7 +3,7 @@ import io
 
 from django.core.management import call_command
 
-from deliveries import audit
+from audit import queries as audit
 from deliveries.models import DeliveryLine, Handout, Route, StockCount
 from ledger import verification as ledger
 from mimac.models import Chapter

@@ -49,7 +49,7 @@ urlpatterns = [
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
     path("deliveries/", include("deliveries.urls")),
-    path("audit/", include("deliveries.audit_urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

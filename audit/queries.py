@@ -1,8 +1,8 @@
-"""Supply versus distribution: the figures auditors compare, and the rows behind each of them.
+"""Supply versus distribution: what moved, and each hub's stock and route's load reconciled against it.
 
 The database sums the newest row of each correction chain once per flow, per hub, day and category
 (`Movements`); every figure adds up those day totals, never the rows themselves, and each names the
-query (`Source.rows`, `Audit.flag_rows`) that lists exactly what it adds up. Quantities are kept per
+query (`Source.rows`, `flags.flag_rows`) that lists exactly what it adds up. Quantities are kept per
 category, so pounds and items are never summed together.
 
 A hub's stock is reconciled between two physical counts, each taken as at the end of its day: the
@@ -16,36 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 
-from deliveries import queries
-from deliveries.models import (
-    DeliveryLine,
-    Handout,
-    HandoutLine,
-    HouseholdReport,
-    Route,
-    RouteLoad,
-    Spoilage,
-    StockCount,
-    StockCountLine,
-    Stop,
-)
-from deliveries.queries import reports_with_flags
-from ledger.models import ChainCheck
-from mimac.models import Category, Hub, Unit
-from pickups import queries as pickup_queries
+from deliveries import queries as delivery_queries
+from deliveries.models import DeliveryLine, Handout, HandoutLine, Route, RouteLoad, Spoilage, StockCount, StockCountLine
+from mimac.models import Category, Hub
 from pickups.models import Pickup, PickupLine
-from recipients.models import Household
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-# A chain not verified for this long is flagged too: the nightly verify_ledger has stopped running.
-CHAIN_CHECK_EVERY = datetime.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -176,7 +155,7 @@ class HubReconciliation:
 
 
 @dataclass
-class RouteBalance(queries.RouteBalance):
+class RouteBalance(delivery_queries.RouteBalance):
     """A route's balance as the audit judges it; `with_routes` attaches the route and its volunteers."""
 
     tolerance: Decimal = ZERO
@@ -254,8 +233,8 @@ def _per_category(hub, day, category):
 
 
 class Audit:
-    """A chapter's hubs over a period: every figure computed once, from a number of queries that does
-    not grow with the period or the rows."""
+    """A chapter's hubs over a period: what moved, read once from a number of queries that does not grow with the
+    period or the rows, and reconciled; `figures` and `flags` add up the same totals for everything else."""
 
     def __init__(self, chapter, hubs, period: Period):
         self.chapter, self.hubs, self.period = chapter, list(hubs), period
@@ -331,97 +310,17 @@ class Audit:
     def route_balances(self) -> list[RouteBalance]:
         """Per route with a recorded load-out, and category: loaded - returned against delivered."""
         loaded_out = Exists(RouteLoad.objects.filter(route=OuterRef("pk")))
-        routes = Route.objects.filter(loaded_out, hub__in=self.hubs, date__range=_span(self.period))
-        return [RouteBalance(**vars(balance), tolerance=self.tolerance) for balance in queries.route_balances(routes)]
+        routes = Route.objects.filter(loaded_out, hub__in=self.hubs, date__range=(self.period.start, self.period.end))
+        return [
+            RouteBalance(**vars(balance), tolerance=self.tolerance)
+            for balance in delivery_queries.route_balances(routes)
+        ]
 
     @cached_property
     def unbalanced_routes(self) -> list[RouteBalance]:
         """The route balances beyond the tolerance, the largest share unaccounted first."""
         flagged = (balance for balance in self.route_balances if balance.flagged)
         return sorted(flagged, key=lambda balance: balance.share_unaccounted, reverse=True)
-
-    def flag_rows(self, kind: str):
-        """The rows behind a flag: a queryset, or for the flags computed per category, a list."""
-        if kind == "spoilage_share":
-            return self._spoilage_beyond_share()
-        if kind == "large_correction":
-            return self._large_corrections()
-        return _flag_rows(kind, self.chapter, self.hubs, self.period)
-
-    def _spoilage_beyond_share(self) -> QuerySet:
-        """Spoilage rows of every hub and category that threw away more than the share it received."""
-        per_hub = lambda hub, day, category: (hub, category)  # noqa: E731
-        received = self.totals("received", per_hub)
-        beyond = Q(pk=None)  # one query whether or not anything is beyond
-        for (hub, category), total in self.totals("spoiled", per_hub).items():
-            if total > received.get((hub, category), ZERO) * self.chapter.spoilage_flag_percent / HUNDRED:
-                beyond |= Q(hub=hub, category=category)
-        rows = FLOWS["spoiled"].rows(self.hubs, *_span(self.period)).filter(beyond)
-        return rows.select_related("hub", "category", "recorded_by")
-
-    def _large_corrections(self) -> list:
-        """Corrections whose change is beyond the tolerance of their category's total in the period."""
-        found = []
-        for flow, source in FLOWS.items():
-            corrections = source.rows(self.hubs, *_span(self.period)).filter(corrects__isnull=False)
-            corrections = corrections.select_related("corrects", "category", "recorded_by", *source.described_with)
-            corrections = list(corrections)
-            totals = self.totals(flow) if corrections else {}
-            for row in corrections:
-                if exceeds(row.quantity - row.corrects.quantity, totals.get(row.category_id, ZERO), self.tolerance):
-                    found.append(row)
-        return found
-
-    def distributed_by_category(self) -> list[dict]:
-        """Per category: delivered on routes and handed out at hubs."""
-        delivered, handed = self.totals("delivered"), self.totals("handed_out")
-        return [
-            {
-                "category": category,
-                "delivered": delivered.get(pk, ZERO),
-                "handed_out": handed.get(pk, ZERO),
-                "total": delivered.get(pk, ZERO) + handed.get(pk, ZERO),
-            }
-            for pk, category in self.categories.items()
-            if pk in delivered.keys() | handed.keys()
-        ]
-
-    def _per_unit(self, hub, day, category) -> str:
-        return self.categories[category].unit
-
-    def waste_rates(self) -> list[dict]:
-        received, spoiled = self.totals("received", self._per_unit), self.totals("spoiled", self._per_unit)
-        return [
-            {
-                "unit": unit,
-                "received": received.get(unit, ZERO),
-                "spoiled": spoiled.get(unit, ZERO),
-                "rate": _percent(spoiled.get(unit, ZERO), received.get(unit)),
-            }
-            for unit in Unit.values
-            if received.get(unit) or spoiled.get(unit)
-        ]
-
-    def weekly(self) -> dict[str, list[dict]]:
-        """Per unit, per week (Mondays): received, distributed (delivered and handed out) and spoiled."""
-
-        mondays = {}
-
-        def per_unit_and_week(hub, day, category):
-            if day not in mondays:
-                mondays[day] = day - datetime.timedelta(days=day.weekday())
-            return self.categories[category].unit, mondays[day]
-
-        points: dict[tuple, dict] = {}
-        for series, flows in SERIES.items():
-            for flow in flows:
-                for (unit, week), total in self.totals(flow, per_unit_and_week).items():
-                    point = points.setdefault((unit, week), {"week": week, **dict.fromkeys(SERIES, ZERO)})
-                    point[series] += total
-        by_unit: dict[str, list[dict]] = {}
-        for (unit, _week), point in sorted(points.items()):
-            by_unit.setdefault(unit, []).append(point)
-        return by_unit
 
 
 def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
@@ -434,133 +333,3 @@ def _count_lines(*counts: StockCount | None) -> dict[int, dict[int, Decimal]]:
     for row in rows:
         result.setdefault(row["stock_count"], {})[row["category"]] = row["quantity"]
     return result
-
-
-# Flags: each names the rows behind it (what `Audit.flag_rows` lists on its own page).
-FLAGS = {
-    "contradicted": gettext_lazy("Household reports that contradict a stop marked delivered"),
-    "intake_differs": gettext_lazy("Second counts that differ from the recorded pickup lines"),
-    "intake_missing": gettext_lazy("Pickups not counted again within a day"),
-    "ended_household": gettext_lazy("Deliveries and handouts to households that had ended or paused"),
-    "pickup_without_lines": gettext_lazy("Pickups recorded as done without any line"),
-    "spoilage_share": gettext_lazy("Spoilage above the chapter's share of what the hub received"),
-    "delivered_nothing": gettext_lazy("Stops marked delivered with nothing handed over"),
-    "large_correction": gettext_lazy("Corrections that move a total beyond the tolerance"),
-}
-
-
-def _flag_rows(kind: str, chapter, hubs, period: Period):
-    """The rows behind a flag that needs no totals (see `Audit.flag_rows` for every flag)."""
-    if kind == "contradicted":
-        reports = HouseholdReport.objects.newest().filter(household__chapter=chapter, date__range=_span(period))
-        return reports_with_flags(reports).filter(contradicts=True).select_related("household__chapter", "recorded_by")
-    pickups = Pickup.objects.filter(hub__in=hubs, date__range=_span(period))
-    if kind == "intake_differs":
-        return pickup_queries.intake_differences(pickups)
-    if kind == "intake_missing":
-        return pickup_queries.unchecked_after_a_day(pickups, timezone.now())
-    if kind == "pickup_without_lines":
-        lines = PickupLine.objects.filter(pickup=OuterRef("pk"))
-        return pickups.filter(~Exists(lines), status=Pickup.Status.DONE).select_related("supplier", "hub")
-    stops = Stop.objects.filter(route__hub__in=hubs, route__date__range=_span(period), outcome=Stop.Outcome.DELIVERED)
-    if kind == "ended_household":
-        return _to_ended_households(stops, hubs, period)
-    if kind == "delivered_nothing":
-        given = DeliveryLine.objects.newest().filter(stop=OuterRef("pk"), quantity__gt=0)
-        return stops.filter(~Exists(given)).select_related("route__hub", "household__chapter")
-    raise KeyError(kind)
-
-
-def _span(period: Period) -> tuple[datetime.date, datetime.date]:
-    return period.start, period.end
-
-
-def _ended_by(day: str) -> Q:
-    """The household had ended or paused by `day` (a path to a date)."""
-    return Q(
-        household__status__in=[Household.Status.ENDED, Household.Status.PAUSED], household__status_since__lte=F(day)
-    )
-
-
-def _to_ended_households(stops: QuerySet, hubs, period: Period) -> list:
-    delivered = stops.filter(_ended_by("route__date")).select_related("route__hub", "household__chapter")
-    handouts = Handout.objects.filter(_ended_by("date"), hub__in=hubs, date__range=_span(period))
-    return [*delivered, *handouts.select_related("hub", "household__chapter", "recorded_by")]
-
-
-def latest_chain_check(chapter) -> ChainCheck | None:
-    return ChainCheck.objects.filter(chapter=chapter).first()
-
-
-def chain_flag(check: ChainCheck | None, chapter) -> str:
-    """Why the chain is flagged, or "" when its latest check is recent and holds."""
-    if check is None:
-        return _("The ledger chain has never been verified: run manage.py verify_ledger (nightly, from cron).")
-    at = timezone.localtime(check.at, chapter.zone)
-    if not check.ok:
-        return _("The ledger chain did not verify on %(at)s: %(problem)s") % {
-            "at": f"{at:%Y-%m-%d %H:%M}",
-            "problem": check.problem,
-        }
-    if timezone.now() - check.at > CHAIN_CHECK_EVERY:
-        return _("The ledger chain was last verified on %(day)s: is the nightly verify_ledger running?") % {
-            "day": f"{at:%Y-%m-%d}"
-        }
-    return ""
-
-
-@dataclass
-class Served:
-    households: int
-    people_in_households: int
-    walk_in_people: int
-
-    @property
-    def people(self) -> int:
-        return self.people_in_households + self.walk_in_people
-
-
-def households_served(chapter, hubs, period: Period) -> QuerySet:
-    """Households that received something in the period: each once, however often they came."""
-    stops = Stop.objects.filter(route__hub__in=hubs, route__date__range=_span(period), outcome=Stop.Outcome.DELIVERED)
-    handouts = Handout.objects.filter(hub__in=hubs, date__range=_span(period), household__isnull=False)
-    return Household.objects.filter(
-        Q(pk__in=stops.values("household")) | Q(pk__in=handouts.values("household")), chapter=chapter
-    )
-
-
-def served(chapter, hubs, period: Period) -> Served:
-    totals = households_served(chapter, hubs, period).aggregate(households=Count("pk"), people=Sum("size"))
-    walk_ins = Handout.objects.filter(hub__in=hubs, date__range=_span(period), household__isnull=True)
-    return Served(totals["households"], totals["people"] or 0, walk_ins.aggregate(n=Sum("people"))["n"] or 0)
-
-
-def rescued_by_supplier_month(hubs, period: Period) -> list[dict]:
-    """Per supplier, month and category: what was received; `first` and `last` bound the month in the period."""
-    rows = list(
-        FLOWS["received"]
-        .rows(hubs, *_span(period))
-        .annotate(month=TruncMonth("pickup__date"))
-        .values("pickup__supplier", "pickup__supplier__name", "month", "category", "category__name", "category__unit")
-        .annotate(total=Sum("quantity"))
-        .order_by("pickup__supplier__name", "month", "category__name")
-    )
-    for row in rows:
-        month_end = (row["month"] + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        row.update(first=max(row["month"], period.start), last=min(month_end, period.end))
-    return rows
-
-
-def missed_pickups(hubs, period: Period) -> dict:
-    due = Pickup.objects.filter(hub__in=hubs, date__range=_span(period), status__in=["done", "missed"])
-    counts = due.aggregate(due=Count("pk"), missed=Count("pk", filter=Q(status=Pickup.Status.MISSED)))
-    counts["rate"] = _percent(counts["missed"], counts["due"])
-    return counts
-
-
-def _percent(part, whole) -> Decimal | None:
-    return (Decimal(part) * HUNDRED / whole).quantize(Decimal("0.1")) if whole else None
-
-
-# Which flows make up each series of the weekly charts.
-SERIES = {"received": ["received"], "distributed": ["delivered", "handed_out"], "spoiled": ["spoiled"]}

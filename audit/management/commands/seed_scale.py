@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from deliveries.audit import ZERO, Movements
+from audit.queries import ZERO, Movements
 from deliveries.models import (
     DeliveryLine,
     Handout,

@@ -3,7 +3,7 @@ import io
 
 from django.core.management import call_command
 
-from deliveries import audit
+from audit.queries import Audit, Period
 from deliveries.models import DeliveryLine, Handout, Route, StockCount
 from ledger import verification as ledger
 from mimac.models import Chapter
@@ -23,7 +23,7 @@ def test_seed_scale_builds_a_year_whose_ledger_chain_holds(db):
         assert Route.objects.filter(chapter=chapter).count() > 0
         verdict = ledger.verify(chapter)
         assert verdict.ok, verdict.problem
-        year = audit.Period(chapter.today() - datetime.timedelta(days=364), chapter.today())
-        reconciliations = audit.Audit(chapter, chapter.hubs.all(), year).reconciliations
+        year = Period(chapter.today() - datetime.timedelta(days=364), chapter.today())
+        reconciliations = Audit(chapter, chapter.hubs.all(), year).reconciliations
         flagged = [(r.hub.name, line.category.name) for r in reconciliations for line in r.flagged]
         assert flagged == [("Hub 0", "Produce")], "the counts follow the ledger but for the one planted shortfall"

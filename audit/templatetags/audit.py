@@ -1,6 +1,6 @@
 from django import template
 
-from deliveries import audit_views
+from audit import drilldown
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def rows_url(context, what, **params):
     """The page listing the rows behind a figure of the audit shown with this context's choices."""
-    return audit_views.rows_url(context["form"], what, **params)
+    return drilldown.rows_url(context["form"], what, **params)

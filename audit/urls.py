@@ -1,0 +1,11 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.audit_home, name="home"),
+    path("rows/", views.audit_rows, name="rows"),
+    path("rescued/", views.audit_rescued, name="rescued"),
+    path("sheet/", views.audit_sheet, name="sheet"),
+]

@@ -26,9 +26,11 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
+# import-linter holds the layers of DESIGN.md (pyproject.toml); --no-cache keeps its cache out of the tree.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

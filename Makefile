@@ -12,7 +12,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	    command -v "$$candidate"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrations-check install lock lock-check clean bench-faces bench-load bench
+.PHONY: run test lint format migrations-check install lock lock-check clean bench-faces bench-load bench bench-release
 
 # `make run PORT=8001` serves on another port; `make run FRESH=1` rebuilds the demo dated today.
 PORT ?= 8000
@@ -98,3 +98,7 @@ bench-load: $(STAMP)
 # Needs the PostgreSQL server; builds the seed_scale database first if it is missing.
 bench: $(STAMP)
 	$(PY) bench/pages.py
+
+# Needs the PostgreSQL server; the first run fills a database with the first release's seed_scale (slow, once).
+bench-release: $(STAMP)
+	$(PY) bench/against_release.py

@@ -22,3 +22,13 @@ def create_database(url: str, *, drop_first: bool = False) -> None:
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+
+
+def copy_database(source_url: str, target_url: str) -> None:
+    """Make the database `target_url` names a fresh copy of `source_url`'s (which nobody may be connected to)."""
+    admin, source = _server(source_url)
+    target = urllib.parse.urlsplit(target_url).path.lstrip("/")
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    admin.close()

@@ -223,7 +223,8 @@ def two_factor_codes(request):
 
 def _next_or_home(request) -> str:
     target = request.GET.get("next", "")
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else reverse("home")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if allowed else reverse("dashboard:home")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -231,7 +232,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "registration/password_change.html"
     form_class = PasswordChangeForm
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("dashboard:home")
 
     def get_context_data(self, **kwargs):
         user = self.request.user

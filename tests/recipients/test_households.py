@@ -106,7 +106,7 @@ def test_volunteers_and_auditors_get_no_household_list(client, world):
     for member in (world.volunteer, world.auditor, world.observing):
         client.force_login(member.user)
         assert client.get(reverse("recipients:household_list")).status_code == 403
-        assert b"Households" not in client.get(reverse("home")).content
+        assert b"Households" not in client.get(reverse("dashboard:home")).content
 
 
 def test_a_coordinator_of_another_chapter_gets_404_on_a_household(client, world):

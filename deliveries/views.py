@@ -28,7 +28,7 @@ from deliveries.forms import (
 )
 from deliveries.models import Route, RouteLoad, Stop
 from ledger.models import LedgerHead
-from mimac import access
+from mimac import access, extensions
 from mimac.access import Action
 from mimac.models import Category, Hub, StaleEdit
 from mimac.views import edit_versioned
@@ -219,7 +219,9 @@ def route_print(request, pk):
     if not _coordinator_or_on_route(request.user, route):
         raise PermissionDenied
     stops = queries.planned_stops(route)
+    blocks = extensions.stop_blocks(extensions.route_sheet_blocks, request, [planned.stop for planned in stops])
     context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
+    context["blocks"] = blocks
     return render(request, "deliveries/route_print.html", context)
 
 
@@ -278,7 +280,8 @@ def stop_record(request, pk):
         else:
             messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
             return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
-    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form})
+    blocks = extensions.stop_blocks(extensions.stop_record_blocks, request, [stop])
+    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form, "blocks": blocks})
 
 
 def route_key_in(request, pk):
@@ -296,7 +299,8 @@ def route_key_in(request, pk):
         else:
             messages.success(request, _("The sheet is keyed in."))
             return redirect("deliveries:route_detail", pk=route.pk)
-    return render(request, "deliveries/route_key_in.html", {"route": route, "form": form})
+    blocks = extensions.stop_blocks(extensions.key_in_blocks, request, [planned.stop for planned in stops])
+    return render(request, "deliveries/route_key_in.html", {"route": route, "form": form, "blocks": blocks})
 
 
 def household_reports(request, pk):

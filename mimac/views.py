@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mimac import access, photos, services, two_factor
+from mimac import access, extensions, photos, services, two_factor
 from mimac.access import Action
 from mimac.forms import (
     ChapterForm,
@@ -271,6 +271,7 @@ def member_detail(request, pk):
         "may_manage": may_manage,
         "may_manage_account": may_manage and access.may_manage_account(user, membership),
         "may_deactivate": may_manage and membership.active and access.may_end_membership(user, membership),
+        "sections": extensions.sections(extensions.member_sections, request, membership),
     }
     return render(request, "mimac/member_detail.html", context)
 

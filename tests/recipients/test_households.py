@@ -596,26 +596,3 @@ def test_a_household_is_erased_on_request_and_can_see_what_we_hold(coordinator, 
 def test_the_admin_never_shows_households():
     assert Household not in admin.site._registry
     assert HouseholdExport not in admin.site._registry
-
-
-def test_the_household_page_shows_what_reached_them_lately(coordinator, world):
-    from deliveries import services as deliveries
-    from tests.factories import make_route
-
-    household = make_household(world.chapter, name="Amina")
-    route = make_route(
-        world.chapter, world.hub, driver=world.volunteer.user, households=[household], status="published"
-    )
-    stop = route.stops.get()
-    produce = Category.objects.get(name="Produce")
-    lines = [(produce, Decimal("7.5"))]
-    deliveries.record_stop(stop=stop, by=world.volunteer.user, outcome="delivered", lines=lines, note="gate code 12")
-    page = coordinator.get(reverse("recipients:household_detail", args=[household.pk]))
-    assert_clean_page(page)
-    line = stop.delivered_lines.get()
-    assert f'Delivered — <a href="/ledger/deliveryline/{line.pk}/">Produce 7.5 lb</a>' in page.text
-
-    household.erase()
-    stop.refresh_from_db()
-    assert stop.note == "", "a volunteer's note about them goes with their data"
-    assert stop.delivered_lines.get().quantity == Decimal("7.5"), "what was delivered stays in the ledger"

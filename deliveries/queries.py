@@ -96,6 +96,17 @@ def reports_with_flags(reports: QuerySet) -> QuerySet:
     )
 
 
+def recent_stops(household: Household, limit: int) -> QuerySet:
+    """The household's last recorded stops, newest first, with what was handed over."""
+    return (
+        Stop.objects.filter(household=household)
+        .exclude(outcome="")
+        .select_related("route")
+        .prefetch_related("delivered_lines__category")
+        .order_by("-route__date")[:limit]
+    )
+
+
 @dataclass
 class RouteBalance:
     """What a route carried of one category against what its stops delivered, from the rows that count. The one

@@ -202,6 +202,13 @@ def record_stop(*, stop: Stop, by, outcome: str, lines: list[tuple[Category, Dec
     return stop
 
 
+def erase_notes(household: Household) -> None:
+    """Forget the free-text notes about a household, at its stops and in what it told us (its erase hook,
+    registered in apps.py). The ledger's hash chain leaves notes out so that this never breaks it."""
+    household.stops.update(note="")
+    household.reports.update(note="")
+
+
 @transaction.atomic
 def key_in(*, route: Route, entries: list, sheet_returned: bool, by) -> None:
     """A whole paper sheet at once: every stop, or nothing if any stop is refused."""

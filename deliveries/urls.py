@@ -21,7 +21,6 @@ urlpatterns = [
     path("stops/<int:pk>/items/", views.stop_items, name="stop_items"),
     path("my/", views.my_routes, name="my_routes"),
     path("households/<int:pk>/reports/", views.household_reports, name="household_reports"),
-    path("start/", views.after_sign_in, name="after_sign_in"),
     path("stops/<int:pk>/record/", views.stop_record, name="stop_record"),
     path("hub/", views.hub_desk_choose, name="hub_desk_choose"),
     path("hub/<int:pk>/", views.hub_desk, name="hub_desk"),

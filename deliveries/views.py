@@ -1,5 +1,4 @@
 import datetime
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,9 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -30,37 +28,15 @@ from deliveries.forms import (
 )
 from deliveries.models import Route, RouteLoad, Stop
 from ledger.models import LedgerHead
-from mimac import access
+from mimac import access, extensions
 from mimac.access import Action
-from mimac.models import Category, Hub, Role, StaleEdit
+from mimac.models import Category, Hub, StaleEdit
 from mimac.views import edit_versioned
 from pickups import queries as pickup_queries
 from pickups.models import Pickup
-from pickups.queries import with_volunteers
 from recipients.models import Household
 
 ROUTES_PER_PAGE = 50
-
-
-def home(request):
-    """Each of the user's chapters, as their role there sees today: the whole day, or their own part."""
-    user = request.user
-    sections = []
-    for membership in sorted(access.memberships_of(user), key=lambda m: m.chapter.name):
-        chapter, standing = membership.chapter, access.standing(membership)
-        section = {"membership": membership, "standing": standing, "chapter": chapter}
-        if standing != Role.AUDITOR:
-            pickups = Pickup.objects.filter(supplier__chapter=chapter).on(chapter.today())
-            routes = Route.objects.filter(chapter=chapter, date=chapter.today())
-            if standing != Role.COORDINATOR:
-                pickups = pickups.filter(assignments__volunteer=user)
-                routes = routes.filter(Q(driver=user) | Q(helpers=user), status=Route.Status.PUBLISHED).distinct()
-            section["pickups"] = with_volunteers(pickups)
-            section["routes"] = routes.select_related("driver").prefetch_related("helpers", "stops")
-            if standing == Role.COORDINATOR:
-                section["sheets_missing"] = Route.objects.filter(chapter=chapter).sheet_missing(chapter.today())
-        sections.append(section)
-    return render(request, "deliveries/home.html", {"sections": sections})
 
 
 def _get_route(request, pk, action) -> Route:
@@ -243,75 +219,10 @@ def route_print(request, pk):
     if not _coordinator_or_on_route(request.user, route):
         raise PermissionDenied
     stops = queries.planned_stops(route)
+    blocks = extensions.stop_blocks(extensions.route_sheet_blocks, request, [planned.stop for planned in stops])
     context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
+    context["blocks"] = blocks
     return render(request, "deliveries/route_print.html", context)
-
-
-def after_sign_in(request):
-    """Where sign-in leads: the page asked for (`next`) if this person may open it; else a volunteer on a
-    route today goes straight to it, and everyone else home."""
-    target = request.GET.get("next", "")
-    if _may_return_to(request, target):
-        return redirect(target)
-    user = request.user
-    on_a_route_today = any(
-        Route.objects.filter(chapter=m.chapter, date=m.chapter.today(), status=Route.Status.PUBLISHED)
-        .filter(Q(driver=user) | Q(helpers=user))
-        .exists()
-        for m in access.memberships_of(user)
-        if access.standing(m) in {Role.VOLUNTEER, access.OBSERVING}
-    )
-    return redirect("deliveries:my_routes" if on_a_route_today else "home")
-
-
-def _may_return_to(request, target: str) -> bool:
-    """Whether `next` names a page of this site this person may open (see RETURN_TO)."""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return False
-    try:
-        match = resolve(urlsplit(target).path)
-    except Resolver404:
-        return False
-    check = RETURN_TO.get(match.view_name)
-    return request.user.is_superuser or (check is not None and check(request.user, **match.kwargs))
-
-
-def _works_on_route(user, route) -> bool:
-    """Whether the route's pages on the road open for the user, as `_get_my_stop`, `route_load` and
-    `route_print` decide."""
-    return (
-        route is not None
-        and access.may(user, route.chapter, Action.VIEW_CHAPTER)
-        and _coordinator_or_on_route(user, route)
-    )
-
-
-def _route(**lookup) -> Route | None:
-    return Route.objects.select_related("chapter").prefetch_related("helpers").filter(**lookup).first()
-
-
-def _works_at_desk(user, pk) -> bool:
-    hub = Hub.objects.select_related("chapter").filter(pk=pk).first()
-    return hub is not None and access.may(user, hub.chapter, Action.HUB_DESK)
-
-
-# After sign-in, `next` is followed only to these pages, and only when the check says the person may open
-# the page: on the shared laptop `next` is often the last person's page (the browser's Back asks for it
-# again), and the next person must not land on it refused. These are the pages people come back to after
-# their session ended; any other `next` is dropped for the usual landing page, one click from it. A page
-# missing here costs that click; a page here whose check were looser than its view would cost a refusal,
-# which tests/deliveries/test_on_the_road.py holds the checks against.
-RETURN_TO = {
-    "home": lambda user: True,
-    "deliveries:my_routes": lambda user: True,
-    "deliveries:stop_record": lambda user, pk: _works_on_route(user, _route(stops=pk)),
-    "deliveries:route_load": lambda user, pk: _works_on_route(user, _route(pk=pk)),
-    "deliveries:route_print": lambda user, pk: _works_on_route(user, _route(pk=pk)),
-    "deliveries:hub_desk": _works_at_desk,
-    "deliveries:hub_spoilage": _works_at_desk,
-    "deliveries:hub_count": _works_at_desk,
-    "deliveries:hub_count_sheet": _works_at_desk,
-}
 
 
 def my_routes(request):
@@ -369,7 +280,8 @@ def stop_record(request, pk):
         else:
             messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
             return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
-    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form})
+    blocks = extensions.stop_blocks(extensions.stop_record_blocks, request, [stop])
+    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form, "blocks": blocks})
 
 
 def route_key_in(request, pk):
@@ -387,7 +299,8 @@ def route_key_in(request, pk):
         else:
             messages.success(request, _("The sheet is keyed in."))
             return redirect("deliveries:route_detail", pk=route.pk)
-    return render(request, "deliveries/route_key_in.html", {"route": route, "form": form})
+    blocks = extensions.stop_blocks(extensions.key_in_blocks, request, [planned.stop for planned in stops])
+    return render(request, "deliveries/route_key_in.html", {"route": route, "form": form, "blocks": blocks})
 
 
 def household_reports(request, pk):

@@ -1,13 +1,85 @@
-"""Where apps above the core plug into it. Each fills these in its AppConfig.ready; the core never imports up.
+"""Where apps above plug into the pages and operations of apps below, so that no app imports up or reaches
+into another's relations. Each upper app appends to these lists in its `AppConfig.ready`; the owning page
+or operation goes through the list without knowing who is on it. Plain lists, called in order: no signals
+(STYLE.md), so what runs is visible here and in the `ready` methods.
 
+Page sections. A `Section` is a template and a context function `(request, obj) -> dict | None`; None leaves
+the section out (say, for a viewer who may not see it). The page's view asks `sections(...)` and its
+template renders them with `{% render_sections sections %}` (mimac/templatetags/extensions.py), in the
+page's own context with the section's on top.
+- `household_sections`: the household page (`recipients:household_detail`), obj = the household. Deliveries
+  adds what reached them lately and their own word.
+- `member_sections`: a member's page (`member_detail`), obj = the membership. For the track record.
+
+Blocks per stop. A `StopBlock` is a template and a context function `(request, stops) -> {stop pk: dict}`,
+called once for all the page's stops so that a block costs the same queries for 1 stop or 25; a stop
+missing from the answer gets no block. The view asks `stop_blocks(...)`, the template renders a stop's
+with `{% render_stop_blocks blocks stop %}`. Blocks show; they add no fields to the page's form.
+- `route_sheet_blocks`: each stop on the printed route sheet (`deliveries:route_print`). For bulletins, loans.
+- `key_in_blocks`: each stop of the form that keys a returned sheet in (`deliveries:route_key_in`).
+- `stop_record_blocks`: the stop a volunteer records on the road (`deliveries:stop_record`).
+
+Operations.
+- `household_erasers`: functions `(household) -> None` that blank what an app keeps about a household
+  (free-text notes); `Household.erase` calls each, in its transaction. Deliveries blanks its stops' and
+  reports' notes.
 - `first_record_days`: functions that give the day of a chapter's first record an app holds (or None); a
-  chapter cannot say it started after any of them.
+  chapter cannot say it started after any of them. The ledger adds its own.
 """
 
 import datetime
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Section:
+    template: str
+    context: Callable[[HttpRequest, Any], dict | None]
+
+
+@dataclass(frozen=True)
+class StopBlock:
+    template: str
+    context: Callable[[HttpRequest, Sequence[Any]], Mapping[int, dict]]
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A section or block as a page renders it: its template with its context."""
+
+    template: str
+    context: dict
+
+
+household_sections: list[Section] = []
+member_sections: list[Section] = []
+route_sheet_blocks: list[StopBlock] = []
+key_in_blocks: list[StopBlock] = []
+stop_record_blocks: list[StopBlock] = []
+household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []
+
+
+def sections(registered: list[Section], request: HttpRequest, obj) -> list[Rendering]:
+    """The sections other apps add to the page of `obj`, in the order they were registered."""
+    renderings = (Rendering(section.template, section.context(request, obj)) for section in registered)
+    return [rendering for rendering in renderings if rendering.context is not None]
+
+
+def stop_blocks(registered: list[StopBlock], request: HttpRequest, stops: Sequence) -> dict[int, list[Rendering]]:
+    """Each stop's blocks (stop pk → renderings); every block asks for its contexts once, for all the stops."""
+    blocks = defaultdict(list)
+    for block in registered:
+        contexts = block.context(request, stops)
+        for stop in stops:
+            if stop.pk in contexts:
+                blocks[stop.pk].append(Rendering(block.template, contexts[stop.pk]))
+    return dict(blocks)
 
 
 def first_record_day(chapter) -> datetime.date | None:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "recipients",
     "deliveries",
     "audit",
+    "dashboard",
     "mimac.admin_site.CoalitionAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "deliveries:after_sign_in"
+LOGIN_REDIRECT_URL = "dashboard:after_sign_in"
 LOGOUT_REDIRECT_URL = "login"
 # How long a set-password link handed to a new member stays valid.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -2,12 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from deliveries import views as deliveries_views
 from mimac import views
 from mimac.forms import SetPasswordForm
 
 urlpatterns = [
-    path("", deliveries_views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mimac import access, photos, services, two_factor
+from mimac import access, extensions, photos, services, two_factor
 from mimac.access import Action
 from mimac.forms import (
     ChapterForm,
@@ -223,7 +223,8 @@ def two_factor_codes(request):
 
 def _next_or_home(request) -> str:
     target = request.GET.get("next", "")
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else reverse("home")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if allowed else reverse("dashboard:home")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -231,7 +232,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "registration/password_change.html"
     form_class = PasswordChangeForm
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("dashboard:home")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -270,6 +271,7 @@ def member_detail(request, pk):
         "may_manage": may_manage,
         "may_manage_account": may_manage and access.may_manage_account(user, membership),
         "may_deactivate": may_manage and membership.active and access.may_end_membership(user, membership),
+        "sections": extensions.sections(extensions.member_sections, request, membership),
     }
     return render(request, "mimac/member_detail.html", context)
 

@@ -5,11 +5,12 @@ test makes sure none is ever added.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mimac import extensions
 from mimac.models import Chapter, Hub, Versioned
 
 
@@ -198,14 +199,14 @@ class Household(Versioned):
     def get_non_food_needs_display(self) -> str:
         return choice_labels(NonFoodNeed, self.non_food_needs)
 
+    @transaction.atomic
     def erase(self) -> None:
-        """Forget who they are; keep the anonymous counts, and what was delivered."""
+        """Forget who they are; keep the anonymous counts, and what was delivered. The apps that keep notes
+        about them blank those (mimac.extensions.household_erasers)."""
         for field, blank in self.PERSONAL_FIELDS.items():
             setattr(self, field, blank)
-        # Free-text notes about them, at stops and in what they told us (relations from deliveries). The
-        # ledger's hash chain leaves notes out so that this never breaks it.
-        self.stops.update(note="")
-        self.reports.update(note="")
+        for erase_notes in extensions.household_erasers:
+            erase_notes(self)
         if self.status == self.Status.ACTIVE:
             self.status, self.status_since = self.Status.ENDED, timezone.localdate()
         self.purged_at = timezone.now()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mimac import access
+from mimac import access, extensions
 from mimac.access import Action
 from mimac.models import TrailEvent, record
 from mimac.spreadsheets import csv_response
@@ -22,7 +22,6 @@ from recipients.forms import HOUSEHOLD_FIELDS, HouseholdFilterForm, HouseholdFor
 from recipients.models import Household, HouseholdExport
 
 HOUSEHOLDS_PER_PAGE = 25
-RECENT_STOPS = 10
 # The ids of imports this session confirmed, so that a preview is imported once only.
 IMPORTS_DONE = "household_imports_done"
 
@@ -87,14 +86,8 @@ def household_create(request, code):
 
 def household_detail(request, pk):
     household = _get_household(request, pk)
-    # What reached them lately, read through the relation the deliveries app adds to households.
-    recent = (
-        household.stops.exclude(outcome="")
-        .select_related("route")
-        .prefetch_related("delivered_lines__category")
-        .order_by("-route__date")[:RECENT_STOPS]
-    )
-    return render(request, "recipients/household_detail.html", {"household": household, "recent": recent})
+    sections = extensions.sections(extensions.household_sections, request, household)
+    return render(request, "recipients/household_detail.html", {"household": household, "sections": sections})
 
 
 def household_edit(request, pk):

@@ -107,7 +107,7 @@ def _closure_day(world):
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
 MATRIX = {
     #                                         anon vol  obs  coord aud other admin
-    "home": Case("get", "in 200 200 200 200 200 200"),
+    "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
     "healthz": Case("get", "200 200 200 200 200 200 200"),
     "login": Case("get", "200 200 200 200 200 200 200"),
     "signed_out": Case("get", "200 200 200 200 200 200 200"),
@@ -177,7 +177,7 @@ MATRIX = {
     "deliveries:route_load": Case("get", "in 200 404 200 404 404 200", lambda w: {"pk": _route(w, "published").pk}),
     "deliveries:household_reports": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
     "deliveries:route_key_in": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _route(w, "published").pk}),
-    "deliveries:after_sign_in": Case("get", "in 302 302 302 302 302 302"),
+    "dashboard:after_sign_in": Case("get", "in 302 302 302 302 302 302"),
     "deliveries:stop_record": Case(
         "get", "in 200 404 200 404 404 200", lambda w: {"pk": _route(w, "published").stops.get().pk}
     ),

@@ -85,11 +85,11 @@ def test_delivered_without_quantities_is_refused(coordinator, world):
 def test_a_sheet_not_back_a_day_later_is_listed_on_the_coordinators_home(coordinator, world):
     late = published_route(world, count=1, days_ago=1)
     published_route(world, count=1, days_ago=0)
-    home = coordinator.get(reverse("home")).text
+    home = coordinator.get(reverse("dashboard:home")).text
     assert "Route sheets not back yet" in home
     assert reverse("deliveries:route_key_in", args=[late.pk]) in home
     coordinator.post(reverse("deliveries:route_key_in", args=[late.pk]), sheet(late, ["not_home"]))
-    assert "Route sheets not back yet" not in coordinator.get(reverse("home")).text
+    assert "Route sheets not back yet" not in coordinator.get(reverse("dashboard:home")).text
 
 
 def test_the_key_in_page_runs_the_same_queries_for_1_and_25_stops(coordinator, world, django_assert_num_queries):

@@ -13,7 +13,7 @@ def test_a_forgotten_page_replaces_itself_with_the_signed_out_page(journey, sett
     journey.check()
     assert page.get_by_role("heading", name="You are signed out").is_visible()
 
-    journey.go(reverse("home"))
+    journey.go(reverse("dashboard:home"))
     assert page.get_by_role("heading", name="Sign in").is_visible(), "the session ended on the server too"
     page.go_back()
     page.go_back()

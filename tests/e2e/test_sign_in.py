@@ -15,7 +15,7 @@ def test_member_signs_in_sees_home_and_signs_out(journey):
     journey.check()
     assert page.get_by_role("heading", name="Sign in").is_visible()
 
-    journey.go(reverse("home"))
+    journey.go(reverse("dashboard:home"))
     assert page.get_by_role("heading", name="Sign in").is_visible(), "signed out means signed out"
 
 

@@ -48,5 +48,5 @@ def test_a_coordinator_invites_a_newcomer_and_two_trusted_members_vouch_them_in(
     membership.refresh_from_db()
     assert membership.trust == Trust.TRUSTED
     assert volunteer.page.get_by_text("Became trusted").is_visible()
-    newcomer.go(reverse("home"))
+    newcomer.go(reverse("dashboard:home"))
     assert not newcomer.page.get_by_text("You are a new member, observing").is_visible()

@@ -51,9 +51,9 @@ def test_the_server_replaces_a_cut_connection_on_the_next_request(live_server, w
     client = Client()
     client.force_login(world.volunteer.user)
     session = client.cookies["sessionid"].value
-    assert _get(live_server.url + reverse("home"), session)[0] == 200
+    assert _get(live_server.url + reverse("dashboard:home"), session)[0] == 200
     _cut_every_other_connection()
-    status, page = _get(live_server.url + reverse("home"), session)
+    status, page = _get(live_server.url + reverse("dashboard:home"), session)
     assert status == 200, "the server noticed its connection was gone and opened a new one"
     assert "Signed in as" in page
     assert _get(live_server.url + reverse("healthz")) == (200, "ok")
@@ -68,7 +68,7 @@ def test_while_the_database_is_away_pages_say_so_and_come_back_with_it(world):
     connection.close()
     connection.settings_dict["PORT"] = "1"  # nothing listens there: as if the server were down
     try:
-        away = client.get(reverse("home"))
+        away = client.get(reverse("dashboard:home"))
         assert away.status_code == 503
         assert "MIMAC cannot reach its database right now" in away.text
         assert away["Retry-After"] == "60"
@@ -77,5 +77,5 @@ def test_while_the_database_is_away_pages_say_so_and_come_back_with_it(world):
     finally:
         connection.close()
         connection.settings_dict["PORT"] = port
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     assert client.get(reverse("healthz")).text == "ok"

@@ -68,11 +68,11 @@ def test_a_new_link_cannot_take_over_an_account_that_has_a_password(client, worl
 def test_a_deactivated_members_open_session_is_refused_on_its_next_request(client, world):
     volunteer = world.volunteer
     client.force_login(volunteer.user)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
     volunteer.deactivate(by=world.coordinator.user)
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not signs_in(client, "volunteer")

@@ -9,7 +9,7 @@ def test_sign_in_page_is_clean(client, db):
 
 
 def test_home_page_is_clean_and_has_a_skip_link(signed_in_client):
-    response = signed_in_client.get(reverse("home"))
+    response = signed_in_client.get(reverse("dashboard:home"))
     assert_clean_page(response)
     assert 'href="#main"' in response.text
 

@@ -22,7 +22,7 @@ def test_a_temporary_password_ends_old_sessions_and_must_be_changed_at_sign_in(c
     temporary = re.search(r'id="temporary-password">([^<]+)<', page.text).group(1)
     assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", temporary)
     assert page["Cache-Control"].startswith("max-age=0")
-    assert volunteer.get(reverse("home")).status_code == 302, "their open session ended"
+    assert volunteer.get(reverse("dashboard:home")).status_code == 302, "their open session ended"
     assert not signs_in(Client(), "volunteer", PASSWORD)
 
     assert signs_in(volunteer, "volunteer", temporary)

@@ -30,7 +30,7 @@ def test_a_role_taken_away_is_felt_on_the_next_request(world):
 
 def test_every_page_forbids_framing_and_leaking_its_address(client, world):
     client.force_login(world.volunteer.user)
-    for url in (reverse("home"), reverse("login"), reverse("healthz")):
+    for url in (reverse("dashboard:home"), reverse("login"), reverse("healthz")):
         response = client.get(url)
         assert response["X-Frame-Options"] == "DENY"
         assert response["Referrer-Policy"] == "same-origin"

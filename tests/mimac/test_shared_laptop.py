@@ -22,9 +22,9 @@ def test_a_session_ends_after_fifteen_minutes_without_a_request(client, user):
     with time_machine.travel(START, tick=False) as clock:
         client.force_login(user)
         clock.move_to(at(14, 59))
-        assert client.get(reverse("home")).status_code == 200, "14:59 after the last request: still in"
+        assert client.get(reverse("dashboard:home")).status_code == 200, "14:59 after the last request: still in"
         clock.move_to(at(14, 59) + datetime.timedelta(minutes=15, seconds=1))
-        response = client.get(reverse("home"))
+        response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -33,14 +33,14 @@ def test_every_request_starts_the_idle_clock_again(client, user):
     with time_machine.travel(START, tick=False) as clock:
         client.force_login(user)
         clock.move_to(at(10))
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("dashboard:home")).status_code == 200
         clock.move_to(at(10 + 14, 59))
-        assert client.get(reverse("home")).status_code == 200, "the request at 10:00 reset the clock"
+        assert client.get(reverse("dashboard:home")).status_code == 200, "the request at 10:00 reset the clock"
         assert timezone.now() == at(24, 59)
 
 
 def test_signed_in_pages_replace_themselves_with_the_signed_out_page_when_idle(signed_in_client, client):
-    response = signed_in_client.get(reverse("home"))
+    response = signed_in_client.get(reverse("dashboard:home"))
     assert response["Refresh"] == f"900; url={reverse('signed_out')}"
     signed_in_client.logout()
     assert "Refresh" not in client.get(reverse("login"))
@@ -50,17 +50,17 @@ def test_the_signed_out_page_ends_the_session_instead_of_renewing_it(signed_in_c
     response = signed_in_client.get(reverse("signed_out"))
     assert "You are signed out" in response.text
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
-    assert signed_in_client.get(reverse("home")).status_code == 302
+    assert signed_in_client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_signing_out_ends_the_session_and_clears_the_browser(signed_in_client):
     response = signed_in_client.post(reverse("logout"))
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
-    assert signed_in_client.get(reverse("home")).status_code == 302
+    assert signed_in_client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_no_page_a_member_sees_is_stored_by_the_browser(signed_in_client):
-    response = signed_in_client.get(reverse("home"))
+    response = signed_in_client.get(reverse("dashboard:home"))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
 

@@ -21,7 +21,7 @@ def test_the_urls_open_to_anonymous_visitors_exist():
 
 def test_member_signs_in_and_lands_on_home(client, user):
     response = client.post(reverse("login"), {"username": "member", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert "Welcome, Morgan" in response.text
 
 
@@ -40,7 +40,7 @@ def test_wrong_password_shows_one_error_that_does_not_say_which_part_was_wrong(c
 def test_sign_out_ends_the_session(signed_in_client):
     response = signed_in_client.post(reverse("logout"))
     assert response.status_code == 302
-    assert signed_in_client.get(reverse("home")).status_code == 302
+    assert signed_in_client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_the_sign_in_page_offers_to_switch_volunteer_when_someone_is_signed_in(signed_in_client):

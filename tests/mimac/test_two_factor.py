@@ -37,9 +37,9 @@ def _pair(client):
 
 def test_a_coalition_admin_pairs_an_app_then_needs_it_at_every_sign_in(world):
     first = _sign_in("admin")
-    assert first.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
+    assert first.get(reverse("dashboard:home"))["Location"].startswith(reverse("two_factor_setup"))
     device, _codes = _pair(first)
-    assert first.get(reverse("home")).status_code == 200
+    assert first.get(reverse("dashboard:home")).status_code == 200
 
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=40), tick=False):  # a new code
         later = _sign_in("admin")
@@ -65,11 +65,11 @@ def test_a_recovery_code_works_once(world):
 
 
 def test_coordinators_need_it_only_where_the_chapter_asks(world):
-    assert _sign_in("coordinator").get(reverse("home")).status_code == 200
+    assert _sign_in("coordinator").get(reverse("dashboard:home")).status_code == 200
     world.chapter.coordinators_two_factor = True
     world.chapter.save()
-    assert _sign_in("coordinator").get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
-    assert _sign_in("volunteer").get(reverse("home")).status_code == 200, "volunteers are not asked"
+    assert _sign_in("coordinator").get(reverse("dashboard:home"))["Location"].startswith(reverse("two_factor_setup"))
+    assert _sign_in("volunteer").get(reverse("dashboard:home")).status_code == 200, "volunteers are not asked"
 
 
 def test_the_page_asked_for_at_sign_in_is_reached_through_the_second_factor(world):

@@ -2,14 +2,12 @@
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mimac.models import Category
 from recipients.models import Household, HouseholdExport
 from tests.factories import make_household
 from tests.pages import assert_clean_page
@@ -88,7 +86,7 @@ def test_volunteers_and_auditors_get_no_household_list(client, world):
     for member in (world.volunteer, world.auditor, world.observing):
         client.force_login(member.user)
         assert client.get(reverse("recipients:household_list")).status_code == 403
-        assert b"Households" not in client.get(reverse("home")).content
+        assert b"Households" not in client.get(reverse("dashboard:home")).content
 
 
 def test_a_coordinator_of_another_chapter_gets_404_on_a_household(client, world):
@@ -178,26 +176,3 @@ def test_every_exported_cell_is_quoted_so_a_semicolon_spreadsheet_sees_no_new_ce
     assert row.startswith('"RIV-0001","Amina;=cmd|\' /C calc\'!A0","delivery",')
     assert '"\'-2+3"' in row, "a formula at the start of a cell is still neutralised"
     assert "no-store" in response["Cache-Control"]
-
-
-def test_the_household_page_shows_what_reached_them_lately(coordinator, world):
-    from deliveries import services as deliveries
-    from tests.factories import make_route
-
-    household = make_household(world.chapter, name="Amina")
-    route = make_route(
-        world.chapter, world.hub, driver=world.volunteer.user, households=[household], status="published"
-    )
-    stop = route.stops.get()
-    produce = Category.objects.get(code="produce")
-    lines = [(produce, Decimal("7.5"))]
-    deliveries.record_stop(stop=stop, by=world.volunteer.user, outcome="delivered", lines=lines, note="gate code 12")
-    page = coordinator.get(reverse("recipients:household_detail", args=[household.pk]))
-    assert_clean_page(page)
-    line = stop.delivered_lines.get()
-    assert f'Delivered — <a href="/ledger/deliveryline/{line.pk}/">Produce 7.5 lb</a>' in page.text
-
-    household.erase()
-    stop.refresh_from_db()
-    assert stop.note == "", "a volunteer's note about them goes with their data"
-    assert stop.delivered_lines.get().quantity == Decimal("7.5"), "what was delivered stays in the ledger"

@@ -15,7 +15,7 @@ from tests.pages import assert_clean_page
 )
 def test_each_role_gets_its_own_home_page(client, world, role, shows, hides):
     client.force_login(getattr(world, role).user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboard:home"))
     assert_clean_page(response)
     assert shows in response.text
     assert hides not in response.text
@@ -23,14 +23,14 @@ def test_each_role_gets_its_own_home_page(client, world, role, shows, hides):
 
 def test_home_shows_only_the_members_own_chapters(client, world):
     client.force_login(world.other_coordinator.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboard:home"))
     assert world.other_chapter.name in response.text
     assert world.chapter.name not in response.text
 
 
 def test_a_coalition_admin_without_memberships_is_pointed_to_the_admin(client, world):
     client.force_login(world.admin)
-    assert reverse("admin:index") in client.get(reverse("home")).text
+    assert reverse("admin:index") in client.get(reverse("dashboard:home")).text
 
 
 def test_a_volunteer_sees_their_own_pickups_and_published_routes_today(client, world):
@@ -47,13 +47,13 @@ def test_a_volunteer_sees_their_own_pickups_and_published_routes_today(client, w
     make_route(world.chapter, world.hub, driver=world.volunteer.user, name="Draft route")
 
     client.force_login(world.volunteer.user)
-    volunteer_home = client.get(reverse("home")).text
+    volunteer_home = client.get(reverse("dashboard:home")).text
     assert "Sunrise Bakery" in volunteer_home
     assert "Corner Grocery" not in volunteer_home
     assert "Oak Street morning" in volunteer_home
     assert "Draft route" not in volunteer_home
 
     client.force_login(world.coordinator.user)
-    coordinator_home = client.get(reverse("home")).text
+    coordinator_home = client.get(reverse("dashboard:home")).text
     for text in ("Sunrise Bakery", "Corner Grocery", "Oak Street morning", "Draft route"):
         assert text in coordinator_home

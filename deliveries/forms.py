@@ -9,23 +9,15 @@ from mimac.forms import (
     CategoryQuantitiesMixin,
     VersionedModelForm,
     chapter_day,
+    chapter_volunteers,
     check_quantity,
     password_field,
     quantity_field,
     username_field,
 )
-from mimac.models import Category, Hub, Membership, Role, Trust
+from mimac.models import Category, Hub, Membership, Trust
 from mimac.photos import PhotoFormField
 from recipients.models import DietaryNeed, Household, NonFoodNeed
-
-
-def _chapter_volunteers(chapter):
-    users = (
-        get_user_model()
-        .objects.filter(memberships__chapter=chapter, memberships__active=True, is_active=True)
-        .exclude(memberships__chapter=chapter, memberships__role=Role.AUDITOR)
-    )
-    return users.order_by("first_name")
 
 
 class RouteForm(VersionedModelForm):
@@ -42,7 +34,7 @@ class RouteForm(VersionedModelForm):
         chapter = self.instance.chapter
         self.fields["hub"].queryset = chapter.hubs.filter(active=True)
         for name in ("driver", "helpers"):
-            self.fields[name].queryset = _chapter_volunteers(chapter)
+            self.fields[name].queryset = chapter_volunteers(chapter)
             self.fields[name].label_from_instance = lambda user: user.first_name or user.username
 
     def clean(self):
@@ -328,7 +320,7 @@ class StockCountForm(CategoryQuantitiesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.hub, self.held = hub, held
         self.fields["date"].initial = hub.chapter.today()
-        self.fields["counted_by"].queryset = _chapter_volunteers(hub.chapter)
+        self.fields["counted_by"].queryset = chapter_volunteers(hub.chapter)
         self.fields["counted_by"].initial = counter
         self.fields["counted_by"].label_from_instance = lambda user: user.first_name or user.username
         self.categories = sorted(Category.objects.filter(active=True), key=lambda c: c.pk not in held)

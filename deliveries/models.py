@@ -207,6 +207,7 @@ class RouteLoad(QuantityEntry):
     chain_fields = (*QuantityEntry.chain_fields, "route_id", "direction", "countersigned_by_id")
     chapter_source = "route.chapter_id"
     chain_label = "deliveries.routeload"
+    hub_lookup = "route__hub"
 
     class Meta(QuantityEntry.Meta):
         ordering = ["direction", "category__name"]
@@ -254,6 +255,7 @@ class HandoutLine(QuantityEntry):
     chain_fields = (*QuantityEntry.chain_fields, "handout_id")
     chapter_source = "handout.chapter_id"
     chain_label = "deliveries.handoutline"
+    hub_lookup = "handout__hub"
 
 
 class Spoilage(QuantityEntry):
@@ -278,6 +280,7 @@ class Spoilage(QuantityEntry):
     chapter_source = "hub.chapter_id"
     chain_label = "deliveries.spoilage"
     unhashed_fields = ("note",)
+    hub_lookup = "hub"
 
     class Meta(QuantityEntry.Meta):
         verbose_name_plural = _("spoilage")
@@ -314,6 +317,7 @@ class StockCountLine(QuantityEntry):
     chain_fields = (*QuantityEntry.chain_fields, "stock_count_id")
     chapter_source = "stock_count.chapter_id"
     chain_label = "deliveries.stockcountline"
+    hub_lookup = "stock_count__hub"
 
     class Meta(QuantityEntry.Meta):
         constraints = [

@@ -26,12 +26,10 @@ from deliveries.models import (
     RouteLoad,
     Spoilage,
     StockCount,
-    StockCountLine,
     Stop,
 )
 from deliveries.planning import conflicts
 from mimac.models import Category
-from pickups.models import PickupLine
 from recipients.models import Household
 
 ZERO = Decimal(0)
@@ -147,21 +145,6 @@ def load_balance(route: Route) -> list[RouteBalance]:
         if balance.over_at is None and delivered[line.category_id] > balance.carried:
             balance.over_at = line.stop
     return list(balances.values())
-
-
-def held_categories(hub) -> set[int]:
-    """Categories the hub has ever held: received, loaded out, handed out, spoiled or counted there."""
-    sources = [
-        PickupLine.objects.filter(pickup__hub=hub),
-        RouteLoad.objects.filter(route__hub=hub),
-        HandoutLine.objects.filter(handout__hub=hub),
-        Spoilage.objects.filter(hub=hub),
-        StockCountLine.objects.filter(stock_count__hub=hub),
-    ]
-    held = Q()
-    for source in sources:
-        held |= Q(pk__in=source.values("category_id"))
-    return set(Category.objects.filter(held).values_list("pk", flat=True))
 
 
 def desk_categories(hub) -> list[Category]:

@@ -30,6 +30,7 @@ from deliveries.forms import (
 )
 from deliveries.models import Route, RouteLoad, Stop
 from ledger.models import LedgerHead
+from ledger.queries import categories_held_at
 from mimac import access
 from mimac.access import Action
 from mimac.models import Category, Hub, Role, StaleEdit
@@ -515,7 +516,7 @@ def hub_spoilage(request, pk):
 def hub_count(request, pk):
     """Key in a stock count; the printed count sheet lists the same categories in the same order."""
     hub = access.get_hub(request, pk, Action.HUB_DESK)
-    form = StockCountForm(request.POST or None, hub=hub, held=queries.held_categories(hub), counter=request.user)
+    form = StockCountForm(request.POST or None, hub=hub, held=categories_held_at(hub), counter=request.user)
     if form.is_valid():
         data = form.cleaned_data
         services.record_count(
@@ -530,7 +531,7 @@ def hub_count(request, pk):
 def hub_count_sheet(request, pk):
     """A printable count sheet: the hub's categories with boxes to write in, and the ledger's chain head."""
     hub = access.get_hub(request, pk, Action.HUB_DESK)
-    held = queries.held_categories(hub)
+    held = categories_held_at(hub)
     categories = [category for category in Category.objects.filter(active=True) if category.pk in held]
     head = LedgerHead.objects.filter(chapter=hub.chapter).first()
     context = {"hub": hub, "categories": categories, "head": head, "today": hub.chapter.today()}

@@ -25,17 +25,13 @@ from django.utils.translation import gettext_lazy
 from deliveries import queries
 from deliveries.models import (
     DeliveryLine,
-    Handout,
-    HandoutLine,
     HouseholdReport,
     Route,
     RouteLoad,
-    Spoilage,
-    StockCount,
-    StockCountLine,
     Stop,
 )
 from deliveries.queries import reports_with_flags
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from ledger.models import ChainCheck
 from mimac.models import Category, Hub, Unit
 from pickups import queries as pickup_queries

@@ -18,14 +18,11 @@ from deliveries.charts import bar_chart
 from deliveries.forms import AuditForm
 from deliveries.models import (
     DeliveryLine,
-    Handout,
-    HandoutLine,
     HouseholdReport,
     RouteLoad,
-    Spoilage,
-    StockCountLine,
     Stop,
 )
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCountLine
 from ledger.models import LedgerHead
 from mimac import access
 from mimac.access import Action

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pickups",
     "recipients",
     "deliveries",
+    "hubdesk",
     "mimac.admin_site.CoalitionAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

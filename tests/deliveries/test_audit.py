@@ -17,6 +17,7 @@ from django.urls import reverse
 from deliveries import audit, audit_views
 from deliveries import services as deliveries_services
 from deliveries.models import DeliveryLine, HouseholdReport, Route, RouteLoad
+from hubdesk import services as hubdesk_services
 from ledger import services as ledger
 from ledger.models import ChainCheck, LedgerHead
 from mimac.models import Category, Chapter, Hub
@@ -50,7 +51,7 @@ def _receive(world, days, lines, hub=None):
 
 
 def _count(world, days, lines, hub=None):
-    return deliveries_services.record_count(
+    return hubdesk_services.record_count(
         hub=hub or world.hub, by=world.volunteer.user, date=_day(world, days), counted_by=world.coordinator.user,
         lines=lines,
     )  # fmt: skip
@@ -67,18 +68,18 @@ def worked_example(world, produce, hygiene):
     route = make_route(world.chapter, world.hub, date=_day(world, -8), driver=by, households=[household],
                        status="published")  # fmt: skip
     deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 30)])
-    handout = deliveries_services.record_handout(
+    handout = hubdesk_services.record_handout(
         hub=world.hub, by=by, date=_day(world, -7), lines=[(produce, Decimal(25)), (hygiene, Decimal(5))]
     )
     ledger.correct(handout.lines.get(category=produce), by=by, quantity=Decimal(20), reason="one bag went back")
-    deliveries_services.record_spoilage(
+    hubdesk_services.record_spoilage(
         hub=world.hub, by=by, date=_day(world, -7), category=produce, quantity=Decimal(10), reason="mould"
     )
     _count(world, -5, [(produce, Decimal(85)), (hygiene, Decimal(25))])
     # Outside the reconciliation: after the closing count, and at another hub.
     _receive(world, -4, [(produce, Decimal(999))])
     other_hub = Hub.objects.create(chapter=world.chapter, name="Annex", address="2 Elm St")
-    deliveries_services.record_handout(hub=other_hub, by=by, date=_day(world, -7), lines=[(produce, 77)])
+    hubdesk_services.record_handout(hub=other_hub, by=by, date=_day(world, -7), lines=[(produce, 77)])
     return audit.Period(_day(world, -9), _day(world, -3))
 
 
@@ -131,8 +132,8 @@ def test_a_household_served_twice_in_a_week_counts_once(world, produce):
         deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 3)])
     today = world.chapter.today()
     for _ in range(2):
-        deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], household=household)
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], people=3)
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], household=household)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], people=3)
 
     served = audit.served(world.chapter, [world.hub], audit.Period(today, today))
     assert (served.households, served.people_in_households, served.walk_in_people, served.people) == (2, 6, 3, 9)
@@ -218,9 +219,9 @@ def test_an_auditor_cannot_write_to_the_ledger(client, world, produce):
     client.force_login(world.auditor.user)
     hub = world.hub.pk
     data = {"date": world.chapter.today().isoformat(), "people": "1", f"category_{produce.pk}": "5"}
-    assert client.post(reverse("deliveries:hub_desk", args=[hub]), data).status_code == 403
-    assert client.post(reverse("deliveries:hub_spoilage", args=[hub]), data).status_code == 403
-    assert client.post(reverse("deliveries:hub_count", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:desk", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:spoilage", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:count", args=[hub]), data).status_code == 403
     pickup = _receive(world, 0, [(produce, Decimal(5))])
     assert client.post(reverse("pickups:pickup_check", args=[pickup.pk]), data).status_code == 403
     line = pickup.lines.get()
@@ -283,11 +284,11 @@ def test_each_kind_of_flag_finds_its_case(world, produce):
     by, today = world.volunteer.user, world.chapter.today()
     period = audit.Period(today - datetime.timedelta(days=3), today)
     ended = make_household(world.chapter, status="ended", status_since=today - datetime.timedelta(days=10))
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
     empty = make_pickup(world)
     pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
     received = _receive(world, -1, [(produce, Decimal(20))])
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
     ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
     household = make_household(world.chapter)
     route = make_route(world.chapter, world.hub, driver=by, households=[household], status="published")
@@ -392,10 +393,10 @@ def _a_day_of_everything(world, produce, count):
         pickup = _receive(world, -1, [(produce, Decimal(10))])
         pickups_services.check_intake(pickup=pickup, by=checker, lines=[(produce, Decimal(9))])
         _route_that_delivered(world, produce, f"Route {count}-{n}", 1)
-        deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=2)
-        deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)],
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=2)
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)],
                                            household=make_household(world.chapter, name=f"H{count}-{n}"))  # fmt: skip
-        deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce,
+        hubdesk_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce,
                                             quantity=Decimal(1), reason="mould")  # fmt: skip
 
 
@@ -462,10 +463,10 @@ def test_every_row_behind_a_figure_shows_its_date_hub_and_household_on_the_page_
     route = make_route(world.chapter, world.hub, date=_day(world, -1), driver=by, households=[delivered_to],
                        status="published")  # fmt: skip
     deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
-    deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, -1), lines=[(produce, 2)],
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=_day(world, -1), lines=[(produce, 2)],
                                        household=handed_to)  # fmt: skip
-    deliveries_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=3)
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce, quantity=4,
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=_day(world, 0), lines=[(produce, 1)], people=3)
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=_day(world, 0), category=produce, quantity=4,
                                         reason="mould")  # fmt: skip
     client.force_login(world.auditor.user)
     day = {n: _day(world, n).isoformat() for n in (-2, -1, 0)}
@@ -490,7 +491,7 @@ def test_times_are_in_the_chapters_zone_on_the_audit_its_csv_and_the_rows_own_pa
     world.chapter.save()
     recorded = datetime.datetime(2026, 11, 10, 20, 30, tzinfo=datetime.UTC)
     with time_machine.travel(recorded, tick=False):
-        handout = deliveries_services.record_handout(
+        handout = hubdesk_services.record_handout(
             hub=world.hub, by=world.volunteer.user, date=world.chapter.today(), lines=[(produce, 2)], people=2
         )
         ChainCheck.objects.create(chapter=world.chapter, rows=1, head="0" * 64, problem="row 1 was changed")
@@ -515,11 +516,11 @@ def test_the_audit_opens_on_the_last_complete_month_with_data(client, world, pro
     second_of_december = datetime.datetime(2026, 12, 2, 10, tzinfo=zoneinfo.ZoneInfo(riverside.time_zone))
     with time_machine.travel(second_of_december, tick=False):
         ended = make_household(riverside, status="ended", status_since=datetime.date(2026, 10, 1))
-        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 11, 20),
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 11, 20),
                                            lines=[(produce, 2)], household=ended)  # fmt: skip
-        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 12, 1), lines=[(produce, 1)])
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 12, 1), lines=[(produce, 1)])
         # Northgate's last complete month with data is October: November holds nothing but a planned pickup.
-        deliveries_services.record_spoilage(hub=world.other_hub, by=by, date=datetime.date(2026, 10, 9),
+        hubdesk_services.record_spoilage(hub=world.other_hub, by=by, date=datetime.date(2026, 10, 9),
                                             category=produce, quantity=3, reason="mould")  # fmt: skip
         make_pickup(world, days_ahead=-20, chapter=northgate, hub=world.other_hub)
 
@@ -548,12 +549,12 @@ def test_the_printed_sheet_is_of_the_period_and_hub_shown(client, world, worked_
 def _one_of_every_flag(world, produce, n):
     by, today = world.volunteer.user, world.chapter.today()
     ended = make_household(world.chapter, name=f"Ended {n}", status="ended", status_since=_day(world, -10))
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
     empty = make_pickup(world)
     pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
     received = _receive(world, -1, [(produce, Decimal(20))])
     ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
     household = make_household(world.chapter, name=f"Nothing {n}")
     route = make_route(world.chapter, world.hub, driver=by, households=[household, ended], status="published",
                        name=f"Route {n}")  # fmt: skip

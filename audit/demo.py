@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from audit.queries import Audit, Period
-from deliveries.models import StockCount
-from deliveries.services import record_count
+from hubdesk.models import StockCount
+from hubdesk.services import record_count
 from mimac.models import Chapter
 
 SHORTFALL = Decimal("0.88")

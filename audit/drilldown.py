@@ -13,16 +13,8 @@ from audit import figures, flags
 from audit.flags import FLAGS
 from audit.forms import AuditForm
 from audit.queries import FLOWS, Audit, Period
-from deliveries.models import (
-    DeliveryLine,
-    Handout,
-    HandoutLine,
-    HouseholdReport,
-    RouteLoad,
-    Spoilage,
-    StockCountLine,
-    Stop,
-)
+from deliveries.models import DeliveryLine, HouseholdReport, RouteLoad, Stop
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCountLine
 from mimac.models import Unit
 from pickups.models import Pickup, PickupLine
 from pickups.queries import IntakeDifference

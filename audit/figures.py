@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from audit.queries import FLOWS, HUNDRED, ZERO, Audit, Period
-from deliveries.models import Handout, Stop
+from deliveries.models import Stop
+from hubdesk.models import Handout
 from mimac.models import Unit
 from pickups.models import Pickup
 from recipients.models import Household

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.queries import FLOWS, HUNDRED, ZERO, Audit, exceeds
-from deliveries.models import DeliveryLine, Handout, HouseholdReport, Stop
+from deliveries.models import DeliveryLine, HouseholdReport, Stop
 from deliveries.queries import reports_with_flags
+from hubdesk.models import Handout
 from ledger.models import ChainCheck
 from pickups import queries as pickup_queries
 from pickups.models import Pickup, PickupLine

@@ -19,7 +19,8 @@ from functools import cached_property
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from deliveries import queries as delivery_queries
-from deliveries.models import DeliveryLine, Handout, HandoutLine, Route, RouteLoad, Spoilage, StockCount, StockCountLine
+from deliveries.models import DeliveryLine, Route, RouteLoad
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Hub
 from pickups.models import Pickup, PickupLine
 

@@ -105,7 +105,7 @@ def pages(chapter, route, supplier, today):
         ("household search", "coordinator", reverse("recipients:household_list"), {"q": "Household 1", "status": ""}),
         ("route builder", "coordinator", reverse("deliveries:route_detail", args=[route.pk]), None),
         ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
-        ("hub desk", "volunteer", reverse("deliveries:hub_desk", args=[hub.pk]), None),
+        ("hub desk", "volunteer", reverse("hubdesk:desk", args=[hub.pk]), None),
         ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + urlencode(year), None),
     ]
 

@@ -25,10 +25,10 @@ RETURN_TO = frozenset(
         "deliveries:stop_record",
         "deliveries:route_load",
         "deliveries:route_print",
-        "deliveries:hub_desk",
-        "deliveries:hub_spoilage",
-        "deliveries:hub_count",
-        "deliveries:hub_count_sheet",
+        "hubdesk:desk",
+        "hubdesk:spoilage",
+        "hubdesk:count",
+        "hubdesk:count_sheet",
     }
 )
 

@@ -1,17 +1,6 @@
 from django.contrib import admin
 
-from deliveries.models import (
-    DeliveryLine,
-    Handout,
-    HandoutLine,
-    HouseholdReport,
-    RouteLoad,
-    Spoilage,
-    StockCount,
-    StockCountLine,
-)
+from deliveries.models import DeliveryLine, HouseholdReport, RouteLoad
 from ledger.admin import LedgerAdmin
 
-admin.site.register(
-    [DeliveryLine, HouseholdReport, RouteLoad, Handout, HandoutLine, Spoilage, StockCount, StockCountLine], LedgerAdmin
-)
+admin.site.register([DeliveryLine, HouseholdReport, RouteLoad], LedgerAdmin)

@@ -1,8 +1,8 @@
-"""Today's published routes for the demo volunteer (one with the newcomer beside them), past done ones,
-two weeks at the hub desk, and two problems planted for the audit to find (`audit/demo.py` plants a third):
+"""Today's published routes for the demo volunteer (one with the newcomer beside them), past done ones, and two
+problems planted for the audit to find (`audit/demo.py` plants the third):
 
 - last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
-- the first household on that route says nothing came, though its stop is marked delivered;
+- the first household on that route says nothing came, though its stop is marked delivered.
 """
 
 import datetime
@@ -11,10 +11,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from deliveries.models import HouseholdReport, Route, RouteLoad
-from deliveries.services import add_stops, publish, record_count, record_handout, record_spoilage, record_stop
+from deliveries.services import add_stops, publish, record_stop
 from mimac.models import Category, Chapter
-from pickups.models import Pickup
-from pickups.services import check_intake
 from recipients.models import Household
 
 
@@ -24,11 +22,9 @@ def load(password: str) -> None:
     hub = chapter.hubs.order_by("name").first()
     today = chapter.today()
     food = {category.code: category for category in Category.objects.all()}
-    _count_everything(hub, users, today - datetime.timedelta(days=13))
     routes = _routes(chapter, hub, users, today)
     _over_delivered(routes["Eastside morning", -7], food["produce"], users)
     Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
-    _hub_desk(chapter, hub, users, today, food)
 
 
 def _routes(chapter, hub, users, today) -> dict:
@@ -68,29 +64,3 @@ def _over_delivered(route, produce, users) -> None:
     HouseholdReport.objects.create(
         household=stops[0].household, date=route.date, kind="nothing", via="phone", recorded_by=users["coordinator"]
     )
-
-
-def _hub_desk(chapter, hub, users, today, food):
-    walk_ins = list(Household.objects.filter(chapter=chapter, hub=hub, mode=Household.Mode.WALK_IN)[:4])
-    desk, coordinator = users["volunteer"], users["coordinator"]
-    for days_ago in range(12, 0, -1):
-        day = today - datetime.timedelta(days=days_ago)
-        if day.weekday() in (1, 3):  # walk-in hours on Tuesdays and Thursdays
-            for number, household in enumerate([*walk_ins, None]):
-                lines = [(food["produce"], Decimal(4 + number)), (food["canned-goods"], Decimal(3))]
-                people = None if household else 1 + number % 3  # a household counts its size
-                record_handout(hub=hub, by=desk, date=day, lines=lines, household=household, people=people)
-        if day.weekday() == 4:
-            record_spoilage(hub=hub, by=desk, date=day, category=food["produce"], quantity=Decimal(6), reason="mould")
-    done = Pickup.objects.filter(hub=hub, status=Pickup.Status.DONE).exclude(date=today).order_by("date")
-    for pickup in list(done.prefetch_related("assignments"))[2:]:  # the two oldest wait for it, to show the flag
-        took_part = {pickup.recorded_by_id, *(assignment.volunteer_id for assignment in pickup.assignments.all())}
-        counter = next((user for user in (coordinator, desk) if user.pk not in took_part), None)
-        if counter:
-            lines = [(line.category, line.quantity) for line in pickup.lines.newest()]
-            check_intake(pickup=pickup, by=counter, lines=lines)
-
-
-def _count_everything(hub, users, day):
-    lines = [(category, Decimal(200)) for category in Category.objects.filter(active=True)]
-    return record_count(hub=hub, by=users["volunteer"], date=day, counted_by=users["coordinator"], lines=lines)

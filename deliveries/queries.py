@@ -1,37 +1,20 @@
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
-from deliveries.models import (
-    DeliveryLine,
-    Handout,
-    HandoutLine,
-    HouseholdReport,
-    PlannedItem,
-    Route,
-    RouteLoad,
-    Spoilage,
-    StockCount,
-    StockCountLine,
-    Stop,
-)
+from deliveries.models import DeliveryLine, HouseholdReport, PlannedItem, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
 from mimac.models import Category
-from pickups.models import PickupLine
 from recipients.models import Household
 
 ZERO = Decimal(0)
@@ -158,59 +141,3 @@ def load_balance(route: Route) -> list[RouteBalance]:
         if balance.over_at is None and delivered[line.category_id] > balance.carried:
             balance.over_at = line.stop
     return list(balances.values())
-
-
-def held_categories(hub) -> set[int]:
-    """Categories the hub has ever held: received, loaded out, handed out, spoiled or counted there."""
-    sources = [
-        PickupLine.objects.filter(pickup__hub=hub),
-        RouteLoad.objects.filter(route__hub=hub),
-        HandoutLine.objects.filter(handout__hub=hub),
-        Spoilage.objects.filter(hub=hub),
-        StockCountLine.objects.filter(stock_count__hub=hub),
-    ]
-    held = Q()
-    for source in sources:
-        held |= Q(pk__in=source.values("category_id"))
-    return set(Category.objects.filter(held).values_list("pk", flat=True))
-
-
-def desk_categories(hub) -> list[Category]:
-    """Active categories, the ones the hub handed out most in the eight weeks before today first.
-
-    Today's handouts do not count, so the order stays put through a shift.
-    """
-    today = hub.chapter.today()
-    given = (
-        HandoutLine.objects.filter(category=OuterRef("pk"), handout__hub=hub, handout__date__lt=today)
-        .filter(handout__date__gte=today - datetime.timedelta(weeks=8))
-        .order_by()
-        .values("category")
-        .annotate(lines=Count("pk"))
-        .values("lines")
-    )
-    categories = Category.objects.filter(active=True).annotate(given=Coalesce(Subquery(given), 0))
-    return list(categories.order_by("-given", "-is_food", "name"))
-
-
-def handouts_on(hub, date) -> QuerySet:
-    """The day's handouts at the hub, newest first, each with its lines."""
-    lines = HandoutLine.objects.select_related("category").annotate(
-        correction_exists=Exists(HandoutLine.objects.filter(corrects=OuterRef("pk")))
-    )
-    return (
-        Handout.objects.filter(hub=hub, date=date)
-        .select_related("household__chapter", "recorded_by")
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .order_by("-recorded_at")
-    )
-
-
-def spoilage_on(hub, date) -> QuerySet:
-    return (
-        Spoilage.objects.filter(hub=hub, date=date).select_related("category", "recorded_by").order_by("-recorded_at")
-    )
-
-
-def recent_counts(hub, limit=5) -> QuerySet:
-    return StockCount.objects.filter(hub=hub).select_related("counted_by").order_by("-date", "-recorded_at")[:limit]

@@ -7,19 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deliveries.models import (
-    DeliveryLine,
-    Handout,
-    HandoutLine,
-    PlannedItem,
-    Route,
-    Spoilage,
-    StockCount,
-    StockCountLine,
-    Stop,
-)
+from deliveries.models import DeliveryLine, PlannedItem, Route, Stop
 from deliveries.planning import suggested_items
-from mimac.models import Category, Hub, Membership, Photo, Trust
+from mimac.models import Category, Membership, Trust
 from recipients.models import Household
 
 
@@ -224,39 +214,3 @@ def key_in(*, route: Route, entries: list, sheet_returned: bool, by) -> None:
         Route.objects.filter(pk=route.pk).update(sheet_returned_at=timezone.now(), sheet_returned_to=by)
     if not route.stops.filter(outcome="").exists():
         Route.objects.filter(pk=route.pk).update(status=Route.Status.DONE)
-
-
-@transaction.atomic
-def record_handout(
-    *, hub: Hub, by, date: datetime.date, lines, household: Household | None = None, people: int | None = None
-):
-    """A walk-in handout and its lines, as one entry of the ledger. Unless told otherwise it counts the household's
-    people, or one person when no household is given."""
-    if people is None:
-        people = household.size if household else 1
-    handout = Handout.objects.create(hub=hub, date=date, household=household, people=people, recorded_by=by)
-    HandoutLine.objects.bulk_create(
-        HandoutLine(handout=handout, category=category, quantity=quantity, recorded_by=by)
-        for category, quantity in lines
-    )
-    return handout
-
-
-@transaction.atomic
-def record_spoilage(*, hub: Hub, by, date: datetime.date, category, quantity, reason, photo=None, note="") -> Spoilage:
-    if photo:
-        photo = Photo.objects.create(chapter=hub.chapter, image=photo, uploaded_by=by)
-    return Spoilage.objects.create(
-        hub=hub, date=date, category=category, quantity=quantity, reason=reason, photo=photo, note=note, recorded_by=by
-    )
-
-
-@transaction.atomic
-def record_count(*, hub: Hub, by, date: datetime.date, counted_by, lines) -> StockCount:
-    """A physical count of the hub's shelves; a category counted as 0 is an empty shelf."""
-    count = StockCount.objects.create(hub=hub, date=date, counted_by=counted_by, recorded_by=by)
-    StockCountLine.objects.bulk_create(
-        StockCountLine(stock_count=count, category=category, quantity=quantity, recorded_by=by)
-        for category, quantity in lines
-    )
-    return count

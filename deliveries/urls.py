@@ -22,9 +22,4 @@ urlpatterns = [
     path("my/", views.my_routes, name="my_routes"),
     path("households/<int:pk>/reports/", views.household_reports, name="household_reports"),
     path("stops/<int:pk>/record/", views.stop_record, name="stop_record"),
-    path("hub/", views.hub_desk_choose, name="hub_desk_choose"),
-    path("hub/<int:pk>/", views.hub_desk, name="hub_desk"),
-    path("hub/<int:pk>/spoilage/", views.hub_spoilage, name="hub_spoilage"),
-    path("hub/<int:pk>/count/", views.hub_count, name="hub_count"),
-    path("hub/<int:pk>/count-sheet/", views.hub_count_sheet, name="hub_count_sheet"),
 ]

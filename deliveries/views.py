@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,25 +14,19 @@ from django.views.decorators.http import require_POST
 from deliveries import queries, services
 from deliveries.forms import (
     CandidateFilterForm,
-    HandoutForm,
     HouseholdReportForm,
     KeyInForm,
     LoadForm,
     PlannedItemsForm,
     RouteForm,
     RouteListForm,
-    SpoilageForm,
-    StockCountForm,
     StopRecordForm,
 )
 from deliveries.models import Route, RouteLoad, Stop
-from ledger.models import LedgerHead
 from mimac import access, extensions
 from mimac.access import Action
-from mimac.models import Category, Hub, StaleEdit
+from mimac.models import StaleEdit
 from mimac.views import edit_versioned
-from pickups import queries as pickup_queries
-from pickups.models import Pickup
 from recipients.models import Household
 
 ROUTES_PER_PAGE = 50
@@ -346,105 +339,3 @@ def route_load(request, pk):
     loads = route.loads.select_related("category", "recorded_by", "countersigned_by")
     context = {"route": route, "form": form, "loads": loads, "balances": queries.load_balance(route)}
     return render(request, "deliveries/route_load.html", context)
-
-
-def hub_desk_choose(request):
-    """The hub desk of the user's only hub, or a choice of hubs."""
-    chapters = access.chapters_where(request.user, Action.HUB_DESK)
-    hubs = list(Hub.objects.filter(chapter__in=chapters, active=True).select_related("chapter"))
-    if len(hubs) == 1:
-        return redirect("deliveries:hub_desk", pk=hubs[0].pk)
-    return render(request, "deliveries/hub_choose.html", {"hubs": hubs})
-
-
-def hub_desk(request, pk):
-    """Walk-in handouts keyed in fast, and what the hub has done today."""
-    hub = access.get_hub(request, pk, Action.HUB_DESK)
-    form = HandoutForm(request.POST or None, hub=hub, categories=queries.desk_categories(hub))
-    if form.is_valid():
-        data = form.cleaned_data
-        household = data["household_code"]
-        handout = services.record_handout(
-            hub=hub, by=request.user, date=data["date"], lines=form.lines(), household=household, people=data["people"]
-        )
-        messages.success(request, _handout_recorded(handout))
-        return redirect("deliveries:hub_desk", pk=hub.pk)
-    today = hub.chapter.today()
-    handouts = list(queries.handouts_on(hub, today))
-    context = {
-        "hub": hub,
-        "form": form,
-        "today": today,
-        "handouts": handouts,
-        "people_today": sum(handout.people for handout in handouts),
-        "spoilage": queries.spoilage_on(hub, today),
-        "codes": _active_codes(hub),
-        **_intake_at(hub),
-    }
-    return render(request, "deliveries/hub_desk.html", context)
-
-
-def _handout_recorded(handout) -> str:
-    """Says whom the handout counted, so a wrong number of people is seen at once."""
-    if handout.household:
-        message = ngettext(
-            "Handout recorded: %(code)s, %(people)d person.", "Handout recorded: %(code)s, %(people)d people.",
-            handout.people,
-        )  # fmt: skip
-        return message % {"code": handout.household.code, "people": handout.people}
-    message = ngettext(
-        "Handout recorded: %(people)d walk-in.", "Handout recorded: %(people)d walk-ins.", handout.people
-    )  # fmt: skip
-    return message % {"people": handout.people}
-
-
-def _active_codes(hub) -> dict[str, int]:
-    """The codes of the hub's active households and their sizes, for the desk's autocomplete (the page counts a
-    household's size when People is left blank, and its script shows that number there before it is sent)."""
-    households = Household.objects.filter(hub=hub, status=Household.Status.ACTIVE).values_list("number", "size")
-    return {Household.code_of(hub.chapter.code, number): size for number, size in households}
-
-
-def _intake_at(hub) -> dict:
-    """Pickups at the hub waiting for a second count, and the intake flags of the last two weeks."""
-    recent = Pickup.objects.filter(hub=hub, date__gte=hub.chapter.today() - datetime.timedelta(days=14))
-    return {
-        "awaiting_check": pickup_queries.awaiting_intake_check(recent).order_by("-arrived_at"),
-        "unchecked_late": pickup_queries.unchecked_after_a_day(recent, timezone.now()).count(),
-        "intake_differences": pickup_queries.intake_differences(recent),
-    }
-
-
-def hub_spoilage(request, pk):
-    hub = access.get_hub(request, pk, Action.HUB_DESK)
-    form = SpoilageForm(request.POST or None, request.FILES or None, hub=hub)
-    if form.is_valid():
-        services.record_spoilage(hub=hub, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Spoilage recorded."))
-        return redirect("deliveries:hub_desk", pk=hub.pk)
-    return render(request, "deliveries/hub_spoilage.html", {"hub": hub, "form": form})
-
-
-def hub_count(request, pk):
-    """Key in a stock count; the printed count sheet lists the same categories in the same order."""
-    hub = access.get_hub(request, pk, Action.HUB_DESK)
-    form = StockCountForm(request.POST or None, hub=hub, held=queries.held_categories(hub), counter=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        services.record_count(
-            hub=hub, by=request.user, date=data["date"], counted_by=data["counted_by"], lines=form.lines()
-        )
-        messages.success(request, _("Stock count recorded."))
-        return redirect("deliveries:hub_desk", pk=hub.pk)
-    context = {"hub": hub, "form": form, "counts": queries.recent_counts(hub)}
-    return render(request, "deliveries/hub_count.html", context)
-
-
-def hub_count_sheet(request, pk):
-    """A printable count sheet: the hub's categories with boxes to write in, and the ledger's chain head."""
-    hub = access.get_hub(request, pk, Action.HUB_DESK)
-    held = queries.held_categories(hub)
-    categories = [category for category in Category.objects.filter(active=True) if category.pk in held]
-    head = LedgerHead.objects.filter(chapter=hub.chapter).first()
-    context = {"hub": hub, "categories": categories, "head": head, "today": hub.chapter.today()}
-    return render(request, "deliveries/hub_count_sheet.html", context)

@@ -177,6 +177,9 @@ class QuantityEntry(LedgerEntry):
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
 
     chain_fields = (*LedgerEntry.chain_fields, "category_id", "quantity")
+    # For rows of goods on a hub's shelves (received, loaded or brought back, handed out, spoiled, counted): the
+    # lookup from the row to that hub, e.g. "pickup__hub". What a hub has held is read from these (ledger.queries).
+    hub_lookup = ""
 
     class Meta(LedgerEntry.Meta):
         abstract = True
@@ -192,6 +195,18 @@ class QuantityEntry(LedgerEntry):
 
     def __str__(self):
         return f"{self.quantity} {self.category.unit} {self.category.name}"
+
+
+def named_in(app_label: str, constraints: list[models.BaseConstraint]) -> list[models.BaseConstraint]:
+    """The bases' constraints as they are named in `app_label`. They name themselves after their model's app, so a
+    ledger model that moves to another app keeps its old names with this: no migration renames them (on SQLite a
+    rename remakes the table, and its triggers with it)."""
+    named = []
+    for constraint in constraints:
+        constraint = constraint.clone()
+        constraint.name = constraint.name.replace("%(app_label)s", app_label)
+        named.append(constraint)
+    return named
 
 
 def ledger_models() -> list[type[LedgerEntry]]:

@@ -1,4 +1,4 @@
-"""Reads over every ledger table of a chapter."""
+"""Reads over every ledger table of a chapter or a hub."""
 
 import datetime
 import zoneinfo
@@ -6,6 +6,7 @@ import zoneinfo
 from django.db import models
 
 from ledger.models import ledger_models
+from mimac.models import Category
 
 
 def earliest_day(chapter) -> datetime.date | None:
@@ -20,3 +21,13 @@ def earliest_day(chapter) -> datetime.date | None:
             first = rows.aggregate(first=models.Min("recorded_at"))["first"]
             days.append(first and first.astimezone(zoneinfo.ZoneInfo(chapter.time_zone)).date())
     return min((day for day in days if day), default=None)
+
+
+def categories_held_at(hub) -> set[int]:
+    """Categories the hub has ever held: received, loaded out or brought back, handed out, spoiled or counted there.
+    Read from every ledger model that names its hub (`hub_lookup`), whichever app it lives in, so an app learns
+    what another's rows put on a hub's shelves without importing it (the hub desk, of the routes' load-outs)."""
+    held = models.Q(pk__in=[])
+    for model in (model for model in ledger_models() if getattr(model, "hub_lookup", "")):
+        held |= models.Q(pk__in=model.objects.filter(**{model.hub_lookup: hub}).values("category_id"))
+    return set(Category.objects.filter(held).values_list("pk", flat=True))

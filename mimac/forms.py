@@ -51,6 +51,16 @@ def chapter_day(chapter, day: datetime.date, *, days_ahead: int = 0) -> datetime
     return day
 
 
+def chapter_volunteers(chapter) -> models.QuerySet:
+    """The chapter's active members who may go out on its work (everyone but its auditors), to choose among."""
+    users = (
+        get_user_model()
+        .objects.filter(memberships__chapter=chapter, memberships__active=True, is_active=True)
+        .exclude(memberships__chapter=chapter, memberships__role=Role.AUDITOR)
+    )
+    return users.order_by("first_name")
+
+
 class IdsField(forms.ModelMultipleChoiceField):
     """Several objects by id. Refuses what is not a database-sized id before asking the database, which
     Django's own field does not do for its IN query (a 30-digit number is a server error there)."""

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pickups",
     "recipients",
     "deliveries",
+    "hubdesk",
     "audit",
     "dashboard",
     "mimac.admin_site.CoalitionAdminConfig",

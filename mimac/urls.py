@@ -47,6 +47,7 @@ urlpatterns = [
     path("ledger/", include("ledger.urls")),
     path("pickups/", include("pickups.urls")),
     path("recipients/", include("recipients.urls")),
+    path("deliveries/hub/", include("hubdesk.urls")),  # the hub desk's own app, where people know it
     path("deliveries/", include("deliveries.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

@@ -283,6 +283,7 @@ class PickupLine(QuantityEntry):
     chain_fields = (*QuantityEntry.chain_fields, "pickup_id")
     chapter_source = "pickup.supplier.chapter_id"
     chain_label = "pickups.pickupline"
+    hub_lookup = "pickup__hub"
 
 
 class IntakeCheck(LedgerEntry):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from deliveries.models import Spoilage
+from hubdesk.models import Spoilage
 from mimac.models import Category, Photo
 from pickups.models import Pickup
 from recipients.models import Household
@@ -44,7 +44,7 @@ def _hostile_photo(kind):
 def _spoilage_post(client, world, photo):
     produce = Category.objects.get(code="produce")
     data = {"date": world.chapter.today(), "category": produce.pk, "quantity": "25", "reason": "mould", "photo": photo}
-    return client.post(reverse("deliveries:hub_spoilage", args=[world.hub.pk]), data)
+    return client.post(reverse("hubdesk:spoilage", args=[world.hub.pk]), data)
 
 
 def _pickup_post(client, world, photo):

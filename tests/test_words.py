@@ -93,7 +93,7 @@ def test_one_walk_in_is_one_walk_in(client, world):
     produce = Category.objects.get(code="produce")
     client.force_login(world.volunteer.user)
     response = client.post(
-        reverse("deliveries:hub_desk", args=[world.hub.pk]),
+        reverse("hubdesk:desk", args=[world.hub.pk]),
         {"date": world.chapter.today().isoformat(), "people": "1", f"category_{produce.pk}": "5"},
         follow=True,
     )

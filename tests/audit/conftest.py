@@ -6,6 +6,7 @@ import pytest
 
 from audit.queries import Period
 from deliveries import services as deliveries_services
+from hubdesk import services as hubdesk_services
 from ledger import services as ledger
 from mimac.models import Category, Hub
 from tests.audit.recording import count_stock, on_day, receive
@@ -33,16 +34,16 @@ def worked_example(world, produce, hygiene):
     route = make_route(world.chapter, world.hub, date=on_day(world, -8), driver=by, households=[household],
                        status="published")  # fmt: skip
     deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 30)])
-    handout = deliveries_services.record_handout(
+    handout = hubdesk_services.record_handout(
         hub=world.hub, by=by, date=on_day(world, -7), lines=[(produce, Decimal(25)), (hygiene, Decimal(5))]
     )
     ledger.correct(handout.lines.get(category=produce), by=by, quantity=Decimal(20), reason="one bag went back")
-    deliveries_services.record_spoilage(
+    hubdesk_services.record_spoilage(
         hub=world.hub, by=by, date=on_day(world, -7), category=produce, quantity=Decimal(10), reason="mould"
     )
     count_stock(world, -5, [(produce, Decimal(85)), (hygiene, Decimal(25))])
     # Outside the reconciliation: after the closing count, and at another hub.
     receive(world, -4, [(produce, Decimal(999))])
     other_hub = Hub.objects.create(chapter=world.chapter, name="Annex", address="2 Elm St")
-    deliveries_services.record_handout(hub=other_hub, by=by, date=on_day(world, -7), lines=[(produce, 77)])
+    hubdesk_services.record_handout(hub=other_hub, by=by, date=on_day(world, -7), lines=[(produce, 77)])
     return Period(on_day(world, -9), on_day(world, -3))

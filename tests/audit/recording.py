@@ -5,6 +5,7 @@ import datetime
 
 from deliveries import services as deliveries_services
 from deliveries.models import RouteLoad
+from hubdesk import services as hubdesk_services
 from pickups import services as pickups_services
 from tests.factories import make_household, make_pickup, make_route
 
@@ -22,7 +23,7 @@ def receive(world, days, lines, hub=None):
 
 
 def count_stock(world, days, lines, hub=None):
-    return deliveries_services.record_count(
+    return hubdesk_services.record_count(
         hub=hub or world.hub, by=world.volunteer.user, date=on_day(world, days), counted_by=world.coordinator.user,
         lines=lines,
     )  # fmt: skip

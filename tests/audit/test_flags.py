@@ -14,6 +14,7 @@ from audit.flags import FLAGS, flag_rows
 from audit.queries import Audit, Period
 from deliveries import services as deliveries_services
 from deliveries.models import HouseholdReport
+from hubdesk import services as hubdesk_services
 from ledger import services as ledger
 from pickups import services as pickups_services
 from pickups.models import PickupLine
@@ -26,11 +27,11 @@ def test_each_kind_of_flag_finds_its_case(world, produce):
     by, today = world.volunteer.user, world.chapter.today()
     period = Period(today - datetime.timedelta(days=3), today)
     ended = make_household(world.chapter, status="ended", status_since=today - datetime.timedelta(days=10))
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
     empty = make_pickup(world)
     pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
     received = receive(world, -1, [(produce, Decimal(20))])
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
     ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
     household = make_household(world.chapter)
     route = make_route(world.chapter, world.hub, driver=by, households=[household], status="published")
@@ -63,12 +64,12 @@ def test_the_chain_is_flagged_until_verified_and_when_broken(client, world, prod
 def _one_of_every_flag(world, produce, n):
     by, today = world.volunteer.user, world.chapter.today()
     ended = make_household(world.chapter, name=f"Ended {n}", status="ended", status_since=on_day(world, -10))
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 2)], household=ended)
     empty = make_pickup(world)
     pickups_services.record_done(pickup=empty, by=by, arrived_at=empty.window_starts_at, lines=[])
     received = receive(world, -1, [(produce, Decimal(20))])
     ledger.correct(received.lines.get(), by=world.coordinator.user, quantity=Decimal(40), reason="second crate")
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=today, category=produce, quantity=7, reason="mould")
     household = make_household(world.chapter, name=f"Nothing {n}")
     route = make_route(world.chapter, world.hub, driver=by, households=[household, ended], status="published",
                        name=f"Route {n}")  # fmt: skip

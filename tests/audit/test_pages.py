@@ -15,6 +15,7 @@ from django.urls import reverse
 from audit import figures
 from audit.queries import Period
 from deliveries import services as deliveries_services
+from hubdesk import services as hubdesk_services
 from ledger.models import ChainCheck, LedgerHead
 from mimac.models import Category
 from pickups import services as pickups_services
@@ -67,9 +68,9 @@ def test_an_auditor_cannot_write_to_the_ledger(client, world, produce):
     client.force_login(world.auditor.user)
     hub = world.hub.pk
     data = {"date": world.chapter.today().isoformat(), "people": "1", f"category_{produce.pk}": "5"}
-    assert client.post(reverse("deliveries:hub_desk", args=[hub]), data).status_code == 403
-    assert client.post(reverse("deliveries:hub_spoilage", args=[hub]), data).status_code == 403
-    assert client.post(reverse("deliveries:hub_count", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:desk", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:spoilage", args=[hub]), data).status_code == 403
+    assert client.post(reverse("hubdesk:count", args=[hub]), data).status_code == 403
     pickup = receive(world, 0, [(produce, Decimal(5))])
     assert client.post(reverse("pickups:pickup_check", args=[pickup.pk]), data).status_code == 403
     line = pickup.lines.get()
@@ -87,11 +88,11 @@ def test_the_audit_opens_on_the_last_complete_month_with_data(client, world, pro
     second_of_december = datetime.datetime(2026, 12, 2, 10, tzinfo=zoneinfo.ZoneInfo(riverside.time_zone))
     with time_machine.travel(second_of_december, tick=False):
         ended = make_household(riverside, status="ended", status_since=datetime.date(2026, 10, 1))
-        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 11, 20),
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 11, 20),
                                            lines=[(produce, 2)], household=ended)  # fmt: skip
-        deliveries_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 12, 1), lines=[(produce, 1)])
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=datetime.date(2026, 12, 1), lines=[(produce, 1)])
         # Northgate's last complete month with data is October: November holds nothing but a planned pickup.
-        deliveries_services.record_spoilage(hub=world.other_hub, by=by, date=datetime.date(2026, 10, 9),
+        hubdesk_services.record_spoilage(hub=world.other_hub, by=by, date=datetime.date(2026, 10, 9),
                                             category=produce, quantity=3, reason="mould")  # fmt: skip
         make_pickup(world, days_ahead=-20, chapter=northgate, hub=world.other_hub)
 
@@ -114,8 +115,8 @@ def test_a_household_served_twice_in_a_week_counts_once(world, produce):
         deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 3)])
     today = world.chapter.today()
     for _ in range(2):
-        deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], household=household)
-    deliveries_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], people=3)
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], household=household)
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=today, lines=[(produce, 1)], people=3)
 
     served = figures.served(world.chapter, [world.hub], Period(today, today))
     assert (served.households, served.people_in_households, served.walk_in_people, served.people) == (2, 6, 3, 9)
@@ -194,10 +195,10 @@ def test_every_row_behind_a_figure_shows_its_date_hub_and_household_on_the_page_
     route = make_route(world.chapter, world.hub, date=on_day(world, -1), driver=by, households=[delivered_to],
                        status="published")  # fmt: skip
     deliveries_services.record_stop(stop=route.stops.get(), by=by, outcome="delivered", lines=[(produce, 3)])
-    deliveries_services.record_handout(hub=world.hub, by=by, date=on_day(world, -1), lines=[(produce, 2)],
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=on_day(world, -1), lines=[(produce, 2)],
                                        household=handed_to)  # fmt: skip
-    deliveries_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)], people=3)
-    deliveries_services.record_spoilage(hub=world.hub, by=by, date=on_day(world, 0), category=produce, quantity=4,
+    hubdesk_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)], people=3)
+    hubdesk_services.record_spoilage(hub=world.hub, by=by, date=on_day(world, 0), category=produce, quantity=4,
                                         reason="mould")  # fmt: skip
     client.force_login(world.auditor.user)
     day = {n: on_day(world, n).isoformat() for n in (-2, -1, 0)}
@@ -222,7 +223,7 @@ def test_times_are_in_the_chapters_zone_on_the_audit_its_csv_and_the_rows_own_pa
     world.chapter.save()
     recorded = datetime.datetime(2026, 11, 10, 20, 30, tzinfo=datetime.UTC)
     with time_machine.travel(recorded, tick=False):
-        handout = deliveries_services.record_handout(
+        handout = hubdesk_services.record_handout(
             hub=world.hub, by=world.volunteer.user, date=world.chapter.today(), lines=[(produce, 2)], people=2
         )
         ChainCheck.objects.create(chapter=world.chapter, rows=1, head="0" * 64, problem="row 1 was changed")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliveries import services as deliveries_services
+from hubdesk import services as hubdesk_services
 from pickups import services as pickups_services
 from tests.audit.recording import on_day, receive, route_that_delivered
 from tests.factories import make_household
@@ -36,10 +36,10 @@ def _a_day_of_everything(world, produce, count):
         pickup = receive(world, -1, [(produce, Decimal(10))])
         pickups_services.check_intake(pickup=pickup, by=checker, lines=[(produce, Decimal(9))])
         route_that_delivered(world, produce, f"Route {count}-{n}", 1)
-        deliveries_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)], people=2)
-        deliveries_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)],
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)], people=2)
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=on_day(world, 0), lines=[(produce, 1)],
                                            household=make_household(world.chapter, name=f"H{count}-{n}"))  # fmt: skip
-        deliveries_services.record_spoilage(hub=world.hub, by=by, date=on_day(world, 0), category=produce,
+        hubdesk_services.record_spoilage(hub=world.hub, by=by, date=on_day(world, 0), category=produce,
                                             quantity=Decimal(1), reason="mould")  # fmt: skip
 
 

@@ -4,7 +4,8 @@ import io
 from django.core.management import call_command
 
 from audit.queries import Audit, Period
-from deliveries.models import DeliveryLine, Handout, Route, StockCount
+from deliveries.models import DeliveryLine, Route
+from hubdesk.models import Handout, StockCount
 from ledger import verification as ledger
 from mimac.models import Chapter
 from pickups.models import Pickup, PickupLine

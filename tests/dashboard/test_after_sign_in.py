@@ -79,7 +79,7 @@ def _pages(name, world, routes):
         return [reverse(name, args=[route.stops.first().pk]) for route in routes]
     if name.startswith("deliveries:route_"):
         return [reverse(name, args=[route.pk]) for route in routes]
-    if name.startswith("deliveries:hub_"):
+    if name.startswith("hubdesk:"):
         return [reverse(name, args=[hub.pk]) for hub in (world.hub, world.other_hub)]
     return [reverse(name)]
 

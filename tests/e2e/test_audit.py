@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from deliveries import services
+from hubdesk import services
 from mimac.models import Category, Role
 from pickups.services import record_done
 from tests.factories import make_chapter, make_hub, make_member, make_pickup

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from deliveries.models import Handout, Spoilage, StockCount
-from deliveries.services import record_handout
+from hubdesk.models import Handout, Spoilage, StockCount
+from hubdesk.services import record_handout
 from ledger import verification as ledger
 from mimac.models import Category, Role
 from tests import images

@@ -4,6 +4,7 @@ import pytest
 
 from deliveries import services as deliveries_services
 from deliveries.models import HouseholdReport, RouteLoad
+from hubdesk import services as hubdesk_services
 from ledger.models import ledger_models
 from mimac.models import Category
 from pickups import services as pickups_services
@@ -31,9 +32,9 @@ def every_kind(world, produce):
     HouseholdReport.objects.create(household=household, recorded_by=coordinator, **report)
     today = world.chapter.today()
     hub = world.hub
-    deliveries_services.record_handout(hub=hub, by=volunteer, date=today, lines=[(produce, 5)], household=household)
-    deliveries_services.record_spoilage(hub=hub, by=volunteer, date=today, category=produce, quantity=3, reason="mould")
-    deliveries_services.record_count(hub=hub, by=volunteer, date=today, counted_by=coordinator, lines=[(produce, 0)])
+    hubdesk_services.record_handout(hub=hub, by=volunteer, date=today, lines=[(produce, 5)], household=household)
+    hubdesk_services.record_spoilage(hub=hub, by=volunteer, date=today, category=produce, quantity=3, reason="mould")
+    hubdesk_services.record_count(hub=hub, by=volunteer, date=today, counted_by=coordinator, lines=[(produce, 0)])
     rows = {model: model.objects.first() for model in ledger_models()}
     assert all(rows.values()), [model for model, row in rows.items() if row is None]
     return rows

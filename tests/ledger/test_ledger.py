@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.urls import reverse
 
-from deliveries import services as deliveries_services
 from deliveries.models import HouseholdReport, RouteLoad
+from hubdesk import services as hubdesk_services
 from ledger import hashing, verification
 from ledger.models import LedgerHead, LedgerIsAppendOnly, ledger_models, model_of_kind
 from recipients.models import Household
@@ -235,7 +235,7 @@ def test_eight_writers_at_once_leave_a_chain_that_verifies(world, produce):
         try:
             start.wait()
             for _ in range(10):
-                deliveries_services.record_handout(hub=hub, by=user, date=today, lines=[(produce, 1), (produce, 2)])
+                hubdesk_services.record_handout(hub=hub, by=user, date=today, lines=[(produce, 1), (produce, 2)])
         except Exception as error:  # reported below
             errors.append(error)
         finally:

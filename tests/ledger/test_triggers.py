@@ -7,7 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from deliveries.models import HouseholdReport, RouteLoad, Spoilage
+from deliveries.models import HouseholdReport, RouteLoad
+from hubdesk.models import Spoilage
 from ledger import triggers
 from ledger.models import ledger_models
 from ledger.verification import verify

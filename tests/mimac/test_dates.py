@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from deliveries import services as deliveries_services
-from deliveries.models import Handout, HouseholdReport, Route, Spoilage, StockCount
+from deliveries.models import HouseholdReport, Route
+from hubdesk import services as hubdesk_services
+from hubdesk.models import Handout, Spoilage, StockCount
 from mimac.models import Category, Chapter, ClosureDay
 from pickups.models import PickupLine, PickupSchedule, SupplierClosure
 from recipients.models import Household
@@ -66,19 +67,19 @@ def _supplier_page(name):
 
 TYPED = {
     "handout": Typed(
-        lambda world: reverse("deliveries:hub_desk", args=[world.hub.pk]),
+        lambda world: reverse("hubdesk:desk", args=[world.hub.pk]),
         lambda world, day: {"date": day, "people": "1", f"category_{_produce().pk}": "5"},
         "date",
         Handout.objects.count,
     ),
     "spoilage": Typed(
-        lambda world: reverse("deliveries:hub_spoilage", args=[world.hub.pk]),
+        lambda world: reverse("hubdesk:spoilage", args=[world.hub.pk]),
         lambda world, day: {"date": day, "category": _produce().pk, "quantity": "4", "reason": "mould"},
         "date",
         Spoilage.objects.count,
     ),
     "stock count": Typed(
-        lambda world: reverse("deliveries:hub_count", args=[world.hub.pk]),
+        lambda world: reverse("hubdesk:count", args=[world.hub.pk]),
         lambda world, day: {"date": day, "counted_by": world.coordinator.user.pk, f"category_{_produce().pk}": "0"},
         "date",
         StockCount.objects.count,
@@ -197,7 +198,7 @@ def test_a_date_before_the_chapter_started_is_refused(coordinator, world, typed)
 
 def test_today_is_where_the_chapter_is(coordinator, world):
     """At 20:00 UTC on 3 December it is already the 4th on Kiritimati: a handout of the 4th is today's there."""
-    url = reverse("deliveries:hub_desk", args=[world.hub.pk])
+    url = reverse("hubdesk:desk", args=[world.hub.pk])
     typed = TYPED["handout"]
     with time_machine.travel(datetime.datetime(2026, 12, 3, 20, 0, tzinfo=datetime.UTC), tick=False):
         coordinator.force_login(world.coordinator.user)
@@ -210,7 +211,7 @@ def test_today_is_where_the_chapter_is(coordinator, world):
 def test_the_ledger_itself_refuses_a_row_dated_in_the_future_or_before_the_start(world):
     produce, by, tomorrow = _produce(), world.volunteer.user, world.chapter.today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError, match="is in the future"):
-        deliveries_services.record_handout(hub=world.hub, by=by, date=tomorrow, lines=[(produce, 1)])
+        hubdesk_services.record_handout(hub=world.hub, by=by, date=tomorrow, lines=[(produce, 1)])
     before = datetime.date(2019, 12, 31)
     spoiled = Spoilage(hub=world.hub, date=before, category=produce, quantity=1, reason="mould", recorded_by=by)
     with pytest.raises(ValidationError, match="before Riverside Mutual Aid started"):
@@ -221,7 +222,7 @@ def test_the_ledger_itself_refuses_a_row_dated_in_the_future_or_before_the_start
 
 def test_a_correction_repeats_the_date_of_the_row_it_corrects(coordinator, world):
     day = world.chapter.today() - datetime.timedelta(days=10)
-    spoiled = deliveries_services.record_spoilage(
+    spoiled = hubdesk_services.record_spoilage(
         hub=world.hub, by=world.volunteer.user, date=day, category=_produce(), quantity=8, reason="mould"
     )
     Chapter.objects.filter(pk=world.chapter.pk).update(started_on=day + datetime.timedelta(days=1))
@@ -260,7 +261,7 @@ def test_a_coalition_admin_sets_the_start_no_later_than_the_chapters_first_recor
     }
     data.update({"closure_days-TOTAL_FORMS": 0, "closure_days-INITIAL_FORMS": 0})
     first = world.chapter.today() - datetime.timedelta(days=5)
-    deliveries_services.record_handout(hub=world.hub, by=world.volunteer.user, date=first, lines=[(_produce(), 1)])
+    hubdesk_services.record_handout(hub=world.hub, by=world.volunteer.user, date=first, lines=[(_produce(), 1)])
 
     later = client.post(url, {**data, "started_on": str(first + datetime.timedelta(days=1))})
     assert f"The chapter has records from {first} already" in later.text
@@ -275,7 +276,7 @@ def test_a_coalition_admin_sets_the_start_no_later_than_the_chapters_first_recor
 def test_the_migration_starts_each_chapter_at_its_earliest_ledger_row(world):
     migration = importlib.import_module("mimac.migrations.0011_chapter_started_on")
     today = world.chapter.today()
-    deliveries_services.record_handout(
+    hubdesk_services.record_handout(
         hub=world.hub, by=world.volunteer.user, date=today - datetime.timedelta(days=20), lines=[(_produce(), 1)]
     )
     pickup = make_pickup(world)

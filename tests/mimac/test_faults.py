@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection
 from django.test import Client
 from django.urls import reverse
 
-from deliveries import services
-from deliveries.models import Handout, HandoutLine
+from hubdesk import services
+from hubdesk.models import Handout, HandoutLine
 from ledger.models import LedgerHead
 from mimac.models import Category
 

@@ -12,15 +12,11 @@ from django.db import connection, transaction
 from audit.queries import ZERO, Movements
 from deliveries.models import (
     DeliveryLine,
-    Handout,
-    HandoutLine,
     Route,
     RouteLoad,
-    Spoilage,
-    StockCount,
-    StockCountLine,
     Stop,
 )
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupLine, PickupSchedule, Supplier
 from pickups.services import plan_schedule

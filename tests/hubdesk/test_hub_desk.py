@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from deliveries.models import Handout, HandoutLine, Spoilage, StockCount
+from deliveries.models import RouteLoad
+from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount
 from ledger.models import LedgerHead
 from mimac.models import Category, Photo
 from pickups import services as pickup_services
 from pickups.models import IntakeCheck
 from tests import images
-from tests.factories import make_household, make_member, make_pickup
+from tests.factories import make_household, make_hub, make_member, make_pickup, make_route
 from tests.pages import assert_clean_page
 
 
@@ -34,7 +35,7 @@ def hygiene(db):
 @pytest.fixture
 def desk(client, world):
     client.force_login(world.volunteer.user)
-    return reverse("deliveries:hub_desk", args=[world.hub.pk])
+    return reverse("hubdesk:desk", args=[world.hub.pk])
 
 
 def _handout(world, produce, **data):
@@ -126,7 +127,7 @@ def _count_queries(client, url):
 
 def test_spoilage_above_the_threshold_needs_a_photo_and_a_face_is_refused(client, world, produce):
     client.force_login(world.volunteer.user)
-    url = reverse("deliveries:hub_spoilage", args=[world.hub.pk])
+    url = reverse("hubdesk:spoilage", args=[world.hub.pk])
     assert_clean_page(client.get(url))
     data = {"date": world.chapter.today().isoformat(), "category": produce.pk, "quantity": "25", "reason": "mould"}
     assert "needs an evidence photo" in client.post(url, data).text
@@ -150,7 +151,7 @@ def test_a_stock_count_records_zeros_and_refuses_a_category_the_hub_never_held(c
         pickup=pickup, by=world.coordinator.user, arrived_at=pickup.window_starts_at, lines=[(produce, 30)]
     )
     client.force_login(world.volunteer.user)
-    url = reverse("deliveries:hub_count", args=[world.hub.pk])
+    url = reverse("hubdesk:count", args=[world.hub.pk])
     assert_clean_page(client.get(url))
     data = {"date": world.chapter.today().isoformat(), "counted_by": world.coordinator.user.pk}
 
@@ -170,12 +171,30 @@ def test_the_count_sheet_lists_what_the_hub_holds_and_carries_the_chain_head(cli
         pickup=pickup, by=world.coordinator.user, arrived_at=pickup.window_starts_at, lines=[(produce, 30)]
     )
     client.force_login(world.volunteer.user)
-    sheet = client.get(reverse("deliveries:hub_count_sheet", args=[world.hub.pk]))
+    sheet = client.get(reverse("hubdesk:count_sheet", args=[world.hub.pk]))
     assert_clean_page(sheet)
     head = LedgerHead.objects.get(chapter=world.chapter)
     assert f"{head.sequence}:{head.hash}" in sheet.text
     assert "Produce" in sheet.text
     assert "Hygiene products" not in sheet.text
+
+
+def test_what_a_route_loaded_out_at_the_hub_counts_as_held_there_and_only_there(client, world, produce, hygiene):
+    """The desk reads the routes' load-outs through the ledger (hubdesk does not import deliveries)."""
+    elsewhere = make_hub(world.chapter, "Second Street Pantry")
+    for hub, category in ((world.hub, hygiene), (elsewhere, produce)):
+        route = make_route(world.chapter, hub, driver=world.volunteer.user, status="published")
+        RouteLoad.objects.create(
+            route=route, direction="out", category=category, quantity=4, countersigned_by=world.coordinator.user,
+            recorded_by=world.volunteer.user,
+        )  # fmt: skip
+    client.force_login(world.volunteer.user)
+
+    assert "Hygiene products" in client.get(reverse("hubdesk:count_sheet", args=[world.hub.pk])).text
+    assert "Hygiene products" not in client.get(reverse("hubdesk:count_sheet", args=[elsewhere.pk])).text
+    data = {"date": world.chapter.today().isoformat(), "counted_by": world.coordinator.user.pk}
+    client.post(reverse("hubdesk:count", args=[world.hub.pk]), {**data, f"category_{hygiene.pk}": "3"})
+    assert [(line.category, line.quantity) for line in StockCount.objects.get().lines.all()] == [(hygiene, 3)]
 
 
 def _done_pickup(world, produce, quantity=40):
@@ -215,7 +234,7 @@ def test_a_differing_second_count_and_a_pickup_unchecked_after_a_day_are_flagged
     forgotten.__class__.objects.filter(pk=forgotten.pk).update(arrived_at=timezone.now() - datetime.timedelta(hours=25))
 
     client.force_login(make_member(world.chapter, "deskhand").user)
-    desk = client.get(reverse("deliveries:hub_desk", args=[world.hub.pk]))
+    desk = client.get(reverse("hubdesk:desk", args=[world.hub.pk]))
     assert "Produce recorded 40 lb, counted 31 lb" in desk.text
     assert "1 pickup came in more than a day ago and has not been counted again." in desk.text
     detail = client.get(reverse("pickups:pickup_detail", args=[differing.pk]))

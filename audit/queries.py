@@ -190,23 +190,23 @@ DayTotals = dict[int, list[tuple[datetime.date, int, Decimal]]]
 @dataclass
 class Movements:
     """What moved at some hubs between two days, as the database summed it: per flow and hub, the newest
-    rows' total per day and category. A year is a few thousand such totals, so every figure adds them up
-    instead of reading the rows again."""
+    rows' total per day and category, and what each route delivered per category. A year is a few thousand
+    such totals, so every figure adds them up instead of reading the rows again."""
 
     days: dict[str, DayTotals]
+    by_route: dict[tuple[int, int], Decimal]  # delivered per (route, category), for the routes' balances
 
     @classmethod
     def between(cls, hubs, first: datetime.date, last: datetime.date) -> "Movements":
         days = {flow: _day_totals(FLOWS[flow], hubs, first, last) for flow in ("received", "handed_out", "spoiled")}
-        routes = Route.objects.filter(hub__in=hubs, date__range=(first, last)).values_list("pk", "hub", "date")
-        route_days = {pk: (hub, day) for pk, hub, day in routes}
-        delivered = FLOWS["delivered"].rows(hubs, first, last).order_by().values_list("stop__route", "category")
-        by_route = {(route, category): total for route, category, total in delivered.annotate(Sum("quantity"))}
+        routes = Route.objects.filter(hub__in=hubs, date__range=(first, last))
+        route_days = {pk: (hub, day) for pk, hub, day in routes.values_list("pk", "hub", "date")}
+        by_route = delivery_queries.delivered_per_route(routes)
         days["delivered"] = {}
         for (route, category), total in by_route.items():
             hub, day = route_days[route]
             days["delivered"].setdefault(hub, []).append((day, category, total))
-        return cls(days)
+        return cls(days, by_route)
 
     def sum(self, flow: str, key, first: datetime.date, last: datetime.date, hub: int | None = None) -> dict:
         """The flow's day totals between two days (inclusive), at one hub or all, added up per
@@ -314,7 +314,7 @@ class Audit:
         routes = Route.objects.filter(loaded_out, hub__in=self.hubs, date__range=(self.period.start, self.period.end))
         return [
             RouteBalance(**vars(balance), tolerance=self.tolerance)
-            for balance in delivery_queries.route_balances(routes)
+            for balance in delivery_queries.route_balances(routes, delivered=self.movements.by_route)
         ]
 
     @cached_property

@@ -1,6 +1,6 @@
 """The pages against the first release, in one run: each page's ratio to the floor, here and at v1.0.
 
-    python bench/against_release.py [--requests 30]      (or: make bench-release)
+    python bench/against_release.py [--requests 30] [--only NAME]      (or: make bench-release)
 
 Needs the PostgreSQL server. The first release (a worktree of tag v1.0, d7a56f3 where a clone has no tags) fills
 BENCH_RELEASE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale_v1) with its own seed_scale
@@ -31,6 +31,7 @@ ALLOWED = 1.10  # a page's ratio to the floor may grow by 10% at most
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--only", default="", help="time only the pages whose name contains this")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "against_release.json")
     options = parser.parse_args()
     release_url = os.environ.get("BENCH_RELEASE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mimac_scale_v1")
@@ -44,11 +45,11 @@ def main():
         )
         try:
             create_database(release_url)
-            before = _bench(release, release_url, options.requests, results / "pages-release.json")
+            before = _bench(release, release_url, options, results / "pages-release.json")
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(release)], cwd=ROOT, check=False)
     copy_database(release_url, upgraded_url)
-    now = _bench(ROOT, upgraded_url, options.requests, results / "pages-now.json")
+    now = _bench(ROOT, upgraded_url, options, results / "pages-now.json")
     held = _compare(before, now)
     options.json.write_text(json.dumps({"release": before, "now": now, "held": held}, indent=2))
     sys.exit(0 if held else 1)
@@ -60,13 +61,14 @@ def _release_commit() -> str:
     return found.stdout.strip() or RELEASE_COMMIT
 
 
-def _bench(tree: Path, url: str, requests: int, report: Path) -> dict:
+def _bench(tree: Path, url: str, options, report: Path) -> dict:
     """Run a tree's own bench/pages.py on a database with this interpreter; its JSON report."""
     print(
         f"-- timing the pages of {tree.name if tree != ROOT else 'this tree'} on {url.rsplit('/', 1)[-1]}", flush=True
     )
     env = os.environ | {"BENCH_PAGES_DATABASE_URL": url, "PYTHONPATH": str(tree)}
-    command = [sys.executable, "bench/pages.py", "--requests", str(requests), "--json", str(report)]
+    command = [sys.executable, "bench/pages.py", "--requests", str(options.requests), "--json", str(report)]
+    command += ["--only", options.only] if options.only else []
     subprocess.run(command, cwd=tree, env=env, check=True)
     return json.loads(report.read_text())
 

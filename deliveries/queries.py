@@ -111,16 +111,26 @@ class RouteBalance:
         return self.carried - self.delivered
 
 
-def route_balances(routes: QuerySet) -> list[RouteBalance]:
-    """Per route and category that was loaded out or delivered: loaded, brought back and delivered, in three
-    queries however many routes there are."""
+def delivered_per_route(routes: QuerySet) -> dict[tuple[int, int], Decimal]:
+    """What the stops of each route delivered, per (route, category): the rows that count."""
+    lines = DeliveryLine.objects.newest().filter(stop__route__in=routes).values_list("stop__route", "category")
+    return {(route, category): total for route, category, total in lines.annotate(Sum("quantity")).order_by()}
+
+
+def route_balances(routes: QuerySet, delivered: dict | None = None) -> list[RouteBalance]:
+    """Per route and category that was loaded out or delivered: loaded, brought back and delivered, in a few
+    queries however many routes there are. `delivered` is `delivered_per_route` of these routes (or more),
+    where the caller has summed it already: the audit does for its figures, and a year's lines are many."""
     per_direction = {d: Sum("quantity", filter=Q(direction=d), default=ZERO) for d in RouteLoad.Direction.values}
     loads = RouteLoad.objects.newest().filter(route__in=routes).values_list("route", "category")
     moved = {
         (route, category): (out, back) for route, category, out, back in loads.annotate(**per_direction).order_by()
     }
-    lines = DeliveryLine.objects.newest().filter(stop__route__in=routes).values_list("stop__route", "category")
-    given = {(route, category): total for route, category, total in lines.annotate(Sum("quantity")).order_by()}
+    if delivered is None:
+        given = delivered_per_route(routes)
+    else:
+        ids = set(routes.values_list("pk", flat=True))
+        given = {key: total for key, total in delivered.items() if key[0] in ids}
     categories = Category.objects.in_bulk({category for _route, category in moved.keys() | given.keys()})
     return [
         RouteBalance(

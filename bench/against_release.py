@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import copy_database, create_database  # noqa: E402
+from bench.databases import copy_database, create_database, vacuum_analyze  # noqa: E402
 
 RELEASE, RELEASE_COMMIT = "v1.0", "d7a56f3"
 ALLOWED = 1.10  # a page's ratio to the floor may grow by 10% at most
@@ -45,10 +45,12 @@ def main():
         )
         try:
             create_database(release_url)
+            vacuum_analyze(release_url)
             before = _bench(release, release_url, options, results / "pages-release.json")
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(release)], cwd=ROOT, check=False)
     copy_database(release_url, upgraded_url)
+    vacuum_analyze(upgraded_url)
     now = _bench(ROOT, upgraded_url, options, results / "pages-now.json")
     held = _compare(before, now)
     options.json.write_text(json.dumps({"release": before, "now": now, "held": held}, indent=2))

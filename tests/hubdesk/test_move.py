@@ -1,35 +1,26 @@
 """The hub desk's ledger models moved from deliveries into their own app without touching a table."""
 
 import importlib
-import io
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
+from tests.migrations import sql_statements
 
 MOVED = [Handout, HandoutLine, Spoilage, StockCount, StockCountLine]
 move = importlib.import_module("deliveries.migrations.0005_hub_desk_moves_out")
 
 
-def _sql(app: str, migration: str) -> str:
-    out = io.StringIO()
-    call_command("sqlmigrate", app, migration, stdout=out)
-    return out.getvalue()
-
-
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True
-)  # SQLite's schema editor works outside a transaction only
+# SQLite's schema editor works outside a transaction only.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_move_prints_no_sql_for_any_table():
     for app, migration in (("hubdesk", "0001"), ("deliveries", "0005")):
-        statements = [line for line in _sql(app, migration).splitlines() if line and not line.startswith("--")]
-        assert statements == ["BEGIN;", "COMMIT;"], (app, migration)
+        assert sql_statements(app, migration) == ["BEGIN;", "COMMIT;"], (app, migration)
 
 
 def test_each_model_keeps_its_table_and_the_database_knows_its_constraints_and_indexes_by_their_names(db):

@@ -1,34 +1,25 @@
 """The ledger's models moved into their own app without touching a table."""
 
 import importlib
-import io
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 
 from ledger.models import ChainCheck, LedgerHead, ledger_models
+from tests.migrations import sql_statements
 
 move = importlib.import_module("mimac.migrations.0012_ledger_moves_out")
 
 
-def _sql(app: str, migration: str) -> str:
-    out = io.StringIO()
-    call_command("sqlmigrate", app, migration, stdout=out)
-    return out.getvalue()
-
-
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True
-)  # SQLite's schema editor works outside a transaction only
+# SQLite's schema editor works outside a transaction only.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_move_prints_no_sql_for_any_table():
     for app, migration in (("ledger", "0001"), ("mimac", "0012")):
-        statements = [line for line in _sql(app, migration).splitlines() if line and not line.startswith("--")]
-        assert statements == ["BEGIN;", "COMMIT;"], (app, migration)
+        assert sql_statements(app, migration) == ["BEGIN;", "COMMIT;"], (app, migration)
 
 
 def test_every_table_keeps_its_name():

@@ -225,12 +225,17 @@ def my_routes(request):
     routes, tomorrow = [], []
     for membership in access.memberships_of(user):
         chapter = membership.chapter
+        today = chapter.today()
         mine = Route.objects.filter(Q(driver=user) | Q(helpers=user), chapter=chapter, status=Route.Status.PUBLISHED)
-        for route in mine.filter(date=chapter.today()).distinct().select_related("hub", "driver"):
+        for route in (
+            mine.filter(date__in=[today, today + datetime.timedelta(days=1)]).distinct().select_related("hub", "driver")
+        ):
+            if route.date != today:
+                tomorrow.append(route)
+                continue
             stops = queries.planned_stops(route)
             recorded = sum(1 for planned in stops if planned.stop.outcome)
             routes.append({"route": route, "stops": stops, "recorded": recorded})
-        tomorrow += mine.filter(date=chapter.today() + datetime.timedelta(days=1)).distinct().select_related("hub")
     return render(request, "deliveries/my_routes.html", {"routes": routes, "tomorrow": tomorrow})
 
 

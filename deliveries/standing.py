@@ -83,6 +83,11 @@ def end_pause(*, pause: Pause, by) -> Pause | None:
     """They are back: a pause not begun yet is cancelled; one under way ends yesterday, so today counts again."""
     household = pause.household
     today = household.chapter.today()
+    if pause.ends_on < today:
+        raise StandingRefused(
+            _("This pause is over already: deliveries started again on %(date)s.")
+            % {"date": pause.resumes_on.isoformat()}
+        )
     days = _pause_days((max(pause.starts_on, today), pause.ends_on))
     if pause.starts_on >= today:
         pause.delete()

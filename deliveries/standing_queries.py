@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from deliveries.models import DeliveryArrangement, Pause, PlanNote, Route, StandingRoute, StandingStop, Stop
 from mimac.models import Chapter
@@ -45,8 +46,8 @@ def paused_on_published(chapter: Chapter, today: datetime.date) -> QuerySet:
     )
     return (
         Stop.objects.filter(route__chapter=chapter, route__status=Route.Status.PUBLISHED, route__date__gte=today)
-        .filter(outcome="", then_paused=True)
         .alias(then_paused=Exists(pausing))
+        .filter(outcome="", then_paused=True)
         .select_related("household__chapter", "route")
         .order_by("route__date", "route__name", "sequence")
     )
@@ -98,12 +99,39 @@ def standing_routes(chapter: Chapter) -> QuerySet:
 
 
 def places_of(standing_route: StandingRoute) -> list[StandingStop]:
-    """Its households in order, each with its arrangement and the pause it is on today, if any."""
+    """Its households in order, each with `warnings`: what keeps it off the drafts or may surprise its driver."""
     today = standing_route.chapter.today()
-    places = standing_route.places.select_related("household__chapter", "household__arrangement").prefetch_related(
+    places = standing_route.places.select_related("household__chapter", "household__arrangement__hub").prefetch_related(
         Prefetch("household__delivery_pauses", queryset=Pause.objects.filter(ends_on__gte=today), to_attr="ahead")
     )
-    return list(places)
+    places = list(places)
+    for place in places:
+        place.warnings = _warnings(place, standing_route, today)
+    return places
+
+
+def _warnings(place: StandingStop, standing_route: StandingRoute, today: datetime.date) -> list[str]:
+    household = place.household
+    arrangement = getattr(household, "arrangement", None)
+    if household.status != Household.Status.ACTIVE or household.mode != Household.Mode.DELIVERY:
+        return [_("Not an active delivery household: never drafted.")]
+    if arrangement is None:
+        return [_("No standing delivery: never drafted.")]
+    warnings = []
+    weekdays = {day.weekday() for day in arrangement.due_between(today, today + PREVIEW_HORIZON)}
+    if standing_route.weekday not in weekdays:
+        warnings.append(
+            _("Not due on %(weekday)s: %(recurrence)s.")
+            % {"weekday": standing_route.get_weekday_display(), "recurrence": arrangement.recurrence_text}
+        )
+    if arrangement.hub_id != standing_route.hub_id:
+        warnings.append(_("Their food comes from %(hub)s.") % {"hub": arrangement.hub.name})
+    for pause in household.ahead:
+        warnings.append(
+            _("Paused %(first)s to %(last)s.")
+            % {"first": pause.starts_on.isoformat(), "last": pause.ends_on.isoformat()}
+        )
+    return warnings
 
 
 def candidates(standing_route: StandingRoute) -> QuerySet:
@@ -120,3 +148,43 @@ def candidates(standing_route: StandingRoute) -> QuerySet:
         .select_related("chapter", "arrangement__hub")
         .order_by("address", "number")
     )
+
+
+# How many dates an arrangement's preview lists, and how far ahead it looks.
+PREVIEW_DATES = 12
+PREVIEW_HORIZON = datetime.timedelta(weeks=12)
+
+
+@dataclass(frozen=True)
+class PreviewDay:
+    date: datetime.date
+    skipped_because: str = ""
+    route: str = ""
+
+
+def preview(arrangement: DeliveryArrangement, today: datetime.date) -> list[PreviewDay]:
+    """The next days an arrangement gives, each with why it is skipped (a closure day, a pause) or the standing
+    route it goes on, as the planner will see them."""
+    household = arrangement.household
+    first = max(today, arrangement.starts_on)
+    days = arrangement.due_between(first, first + PREVIEW_HORIZON)[:PREVIEW_DATES]
+    if not days:
+        return []
+    closures = dict(
+        household.chapter.closure_days.filter(date__range=(days[0], days[-1])).values_list("date", "reason")
+    )
+    pauses = list(Pause.objects.filter(household=household).overlapping(days[0], days[-1])) if household.pk else []
+    routes = {}
+    if household.pk:
+        routes = dict(household.standing_places.values_list("weekday", "standing_route__name"))
+    result = []
+    for day in days:
+        pause = next((pause for pause in pauses if pause.starts_on <= day <= pause.ends_on), None)
+        if day in closures:
+            why = _("chapter closed: %(reason)s") % {"reason": closures[day] or _("holiday")}
+        elif pause:
+            why = _("paused: %(reason)s") % {"reason": pause.get_reason_display()}
+        else:
+            why = ""
+        result.append(PreviewDay(day, why, routes.get(day.weekday(), "")))
+    return result

@@ -34,7 +34,7 @@ ROUTES_PER_PAGE = 50
 
 def _get_route(request, pk, action) -> Route:
     route = get_object_or_404(
-        Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
+        Route.objects.select_related("chapter", "hub", "driver", "standing_route").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, action)
     return route

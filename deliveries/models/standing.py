@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mimac.models import PLANNING_DAYS, Category, Chapter, Hub, Versioned, changed_since_loaded
@@ -303,3 +304,20 @@ class PlanNote(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.household.code}: {self.kind} ({self.why})"
+
+    def message(self) -> str:
+        """The note in words, as the coordinator's home shows it."""
+        if self.kind == self.Kind.UNPLACED:
+            return gettext("%(code)s is due but on no standing route that day.") % {"code": self.household.code}
+        words = {
+            self.Why.PAUSED: gettext("%(code)s is paused but still on %(route)s: %(how)s."),
+            self.Why.CLOSED: gettext("The chapter is closed that day, but %(code)s is still on %(route)s: %(how)s."),
+            self.Why.NOT_ACTIVE: gettext("%(code)s no longer receives deliveries but is still on %(route)s: %(how)s."),
+            self.Why.NOT_DUE: gettext("%(code)s is not due that day but is still on %(route)s: %(how)s."),
+            self.Why.ELSEWHERE: gettext(
+                "%(code)s is on another standing route that weekday but still on %(route)s: %(how)s."
+            ),
+        }
+        how = gettext("you added it") if self.how == self.How.ADDED else gettext("you changed its items")
+        route = self.route.name if self.route else "—"
+        return words.get(self.why, words[self.Why.NOT_DUE]) % {"code": self.household.code, "route": route, "how": how}

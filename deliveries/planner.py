@@ -1,25 +1,17 @@
 """The planner: each delivery day's routes, drafted from the standing routes some days ahead.
 
-One idempotent operation, as `pickups.services.plan_schedule` is for pickups: run whenever an arrangement, a pause,
-a standing route, a household or a closure day changes (for just what changed), and daily from cron for every
-chapter (`manage.py plan_deliveries`). For each standing route and day it makes the draft match who is due:
-
-- A household is due on a day its arrangement gives, unless the chapter is closed, it is paused, or it is no
-  longer an active delivery household. A due household goes on the draft of the standing route it is on for that
-  weekday, with its usual items, unless it is on another route that day already or a person took it off this one.
-  A due household on no standing route that day is noted as unplaced.
-- Only drafts it made and that were never published are touched; a published or recorded route never is.
-- It adds and removes only its own stops that nobody changed. What a person added or changed stays, and when
-  such a stop is no longer due it is noted as left alone. A route a person reordered keeps its order (new stops
-  go last); a route whose name or people a person edited keeps them. An untouched draft left with no stop goes.
-
-The notes (`PlanNote`) are replaced for the households and days each run planned, so the coordinator's home
-shows the latest word.
+One idempotent operation, as `pickups.services.plan_schedule` is for pickups: run for just what changed whenever an
+arrangement, a pause, a standing route, a household or a closure day changes, and daily from cron for every chapter
+(`manage.py plan_deliveries`). A household is due on a day its arrangement gives, unless the chapter is closed, it
+is paused, or it is no longer an active delivery household; it goes on the draft of its standing route for that
+weekday, with its usual items, unless it is on another route that day or a person took it off this one. Only drafts
+never published are touched. The planner adds and removes only its own stops that nobody changed, keeps a person's
+order, name and people, and notes (`PlanNote`) the due households on no standing route and the stops it left alone.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -52,18 +44,11 @@ class PlanResult:
     routes_removed: int = 0
     stops_added: int = 0
     stops_removed: int = 0
-    left_alone: list = field(default_factory=list)  # (household code, route name, date, why, how)
+    left_alone: list = field(default_factory=list)  # (household id, route name, date, why, how)
     unplaced: int = 0
 
     def __add__(self, other: "PlanResult") -> "PlanResult":
-        return PlanResult(
-            self.routes_created + other.routes_created,
-            self.routes_removed + other.routes_removed,
-            self.stops_added + other.stops_added,
-            self.stops_removed + other.stops_removed,
-            self.left_alone + other.left_alone,
-            self.unplaced + other.unplaced,
-        )
+        return PlanResult(*(getattr(self, each.name) + getattr(other, each.name) for each in fields(self)))
 
 
 def horizon(chapter: Chapter, today: datetime.date | None = None) -> list[datetime.date]:
@@ -107,8 +92,7 @@ def plan(*, chapter: Chapter, households=None, standing_routes=None, days=None, 
     days = sorted(set(window) & set(days)) if days is not None else window
     if not days:
         return PlanResult()
-    run = _Run(chapter, days, households, standing_routes)
-    result = run.apply()
+    result = _Run(chapter, days, households, standing_routes).apply()
     if households is None and standing_routes is None:
         PlanNote.objects.filter(chapter=chapter, date__lt=today).delete()
     return result
@@ -162,15 +146,9 @@ class _Run:
 
     def _read_households(self):
         first, last = self.days[0], self.days[-1]
-        if self.scope is None:
-            households = Household.objects.filter(chapter=self.chapter)
-        else:
-            households = Household.objects.filter(pk__in=self.scope)
-        self.deliverable = set(
-            households.filter(
-                status=Household.Status.ACTIVE, mode=Household.Mode.DELIVERY, purged_at__isnull=True
-            ).values_list("pk", flat=True)
-        )
+        households = Household.objects.filter(Q(chapter=self.chapter) if self.scope is None else Q(pk__in=self.scope))
+        deliverable = households.filter(status=Household.Status.ACTIVE, mode=Household.Mode.DELIVERY)
+        self.deliverable = set(deliverable.filter(purged_at__isnull=True).values_list("pk", flat=True))
         self.due = {}
         for household_id, rrule, starts_on, ends_on in DeliveryArrangement.objects.filter(self._of_scope()).values_list(
             "household", "rrule", "starts_on", "ends_on"
@@ -202,11 +180,8 @@ class _Run:
             "household", "route", "route__date"
         ):
             self.on_route[household_id, day].add(route_id)
-        self.removed = set(
-            StopRemoval.objects.filter(route__in=[route.pk for route in self.drafts.values()]).values_list(
-                "route", "household"
-            )
-        )
+        removals = StopRemoval.objects.filter(route__in=[route.pk for route in self.drafts.values()])
+        self.removed = set(removals.values_list("route", "household"))
 
     def why(self, household_id: int, day: datetime.date) -> str:
         if household_id not in self.deliverable:

@@ -36,8 +36,8 @@ class ArrangementForm(RecurrenceFields, CategoryQuantitiesMixin, VersionedModelF
         self.fields["hub"].queryset = household.chapter.hubs.filter(active=True)
         self.show_recurrence(self.instance.rrule if self.instance.pk else None)
         if not self.instance.pk:
-            self.initial.setdefault("starts_on", household.chapter.today())
-            self.initial.setdefault("window", household.delivery_window)
+            self.initial["starts_on"] = self.initial.get("starts_on") or household.chapter.today()
+            self.initial["window"] = self.initial.get("window") or household.delivery_window
             usual = suggested_items(household)
         else:
             usual = {item.category.code: item.quantity for item in self.instance.usual_items.select_related("category")}
@@ -85,7 +85,7 @@ class PauseForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.initial.setdefault("starts_on", self.instance.household.chapter.today())
+            self.initial["starts_on"] = self.initial.get("starts_on") or self.instance.household.chapter.today()
 
 
 class StandingRouteForm(VersionedModelForm):

@@ -12,16 +12,16 @@ def household_history(request, household) -> dict:
 
 def household_standing(request, household) -> dict | None:
     """The household page's standing delivery: the arrangement, its standing routes, and pauses not over yet."""
-    if household.purged_at is not None or (
-        household.mode != household.Mode.DELIVERY and not hasattr(household, "arrangement")
-    ):
+    if household.purged_at is not None:
         return None
+    arrangement = standing_queries.arrangement_of(household)
+    if arrangement is None:
+        return {"arrangement": None} if household.mode == household.Mode.DELIVERY else None
     today = household.chapter.today()
     pauses = list(standing_queries.pauses_ahead(household, today))
     return {
-        "arrangement": standing_queries.arrangement_of(household),
+        "arrangement": arrangement,
         "places": household.standing_places.select_related("standing_route").order_by("weekday"),
         "pauses": pauses,
         "paused_now": next((pause for pause in pauses if pause.starts_on <= today), None),
-        "today": today,
     }

@@ -56,6 +56,10 @@ class ArrangementForm(RecurrenceFields, CategoryQuantitiesMixin, VersionedModelF
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.household.mode != self.instance.household.Mode.DELIVERY:
+            raise forms.ValidationError(
+                _("They come to a hub for their food: change how they receive to delivery first.")
+            )
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day cannot be before the first day."))

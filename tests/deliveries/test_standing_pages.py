@@ -225,3 +225,14 @@ def test_a_household_set_to_ended_leaves_its_drafts(coordinator, world):
     planner.plan(chapter=world.chapter)
     coordinator.post(reverse("recipients:household_status", args=[household.pk]), {"status": "ended"})
     assert not Route.objects.exists()
+
+
+def test_a_walk_in_household_gets_no_standing_delivery(coordinator, world):
+    household = make_household(world.chapter, mode="walk_in", hub=world.hub, address="")
+    produce = Category.objects.get(code="produce")
+    page = coordinator.post(
+        reverse("deliveries:arrangement", args=[household.pk]),
+        _arrangement_data(world, **{f"category_{produce.pk}": "6"}),
+    )
+    assert "change how they receive to delivery first" in page.text
+    assert not DeliveryArrangement.objects.exists()

@@ -118,12 +118,9 @@ def _standing_route(world):
 
 
 def _pause(world):
-    household = make_household(world.chapter)
-    make_arrangement(household, world.hub)
-    today = world.chapter.today()
-    return Pause.objects.create(
-        household=household, starts_on=today, ends_on=today, reason="travel", recorded_by=world.coordinator.user
-    )
+    today, household = world.chapter.today(), _standing_route(world).places.get().household
+    return Pause.objects.create(household=household, starts_on=today, ends_on=today, reason="travel",
+                                recorded_by=world.coordinator.user)  # fmt: skip
 
 
 STANDING = lambda world: {"pk": _standing_route(world).pk}  # noqa: E731

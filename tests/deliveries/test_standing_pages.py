@@ -1,6 +1,7 @@
 """A household's standing delivery, built by the same recurrence form and preview as pickup schedules, and the
 standing routes households are placed on, each change planned at once."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -236,3 +237,26 @@ def test_a_walk_in_household_gets_no_standing_delivery(coordinator, world):
     )
     assert "change how they receive to delivery first" in page.text
     assert not DeliveryArrangement.objects.exists()
+
+
+def test_a_drafted_route_keeps_its_day_and_hub_and_a_persons_edit_of_its_people_stays(coordinator, world):
+    household = make_household(world.chapter)
+    make_arrangement(household, world.hub)
+    standing = make_standing_route(world.chapter, world.hub, households=[household], driver=world.volunteer.user)
+    planner.plan(chapter=world.chapter)
+    draft = Route.objects.get()
+    other = make_member(world.chapter, "otto").user
+    later = (draft.date + timedelta(days=1)).isoformat()
+    data = {"name": "Tuesday east", "date": later, "hub": world.hub.pk, "driver": other.pk, "version": draft.version}
+    coordinator.post(reverse("deliveries:route_edit", args=[draft.pk]), data)
+    draft.refresh_from_db()
+    assert (draft.date, draft.driver, draft.edited_by) == (
+        next_weekday(world.chapter, 1),
+        other,
+        world.coordinator.user,
+    )
+    standing.driver = make_member(world.chapter, "pat").user
+    standing.save()
+    planner.plan_standing_route(standing_route=standing)
+    draft.refresh_from_db()
+    assert draft.driver == other

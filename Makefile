@@ -95,9 +95,10 @@ bench-faces: $(STAMP)
 bench-load: $(STAMP)
 	$(PY) bench/load.py
 
-# Needs the PostgreSQL server; builds the seed_scale database first if it is missing.
+# Needs the PostgreSQL server; builds the seed_scale database first if it is missing. Pages, then the planner.
 bench: $(STAMP)
 	$(PY) bench/pages.py
+	$(PY) bench/planning.py
 
 # Needs the PostgreSQL server; the first run fills a database with the first release's seed_scale (slow, once).
 bench-release: $(STAMP)

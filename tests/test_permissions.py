@@ -14,17 +14,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from deliveries.models import Pause
 from mimac.models import Category, Photo, Role
 from mimac.photos import clean_photo
 from pickups.services import plan_schedule, record_done
 from tests import images
 from tests.factories import (
     add_membership,
+    make_arrangement,
     make_chapter,
     make_household,
     make_member,
     make_route,
     make_schedule,
+    make_standing_route,
     make_supplier,
 )
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
@@ -105,6 +108,24 @@ def _closure_day(world):
 
 
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
+
+
+def _standing_route(world):
+    """A standing route of the first chapter with one household on it, due every Tuesday."""
+    household = make_household(world.chapter)
+    make_arrangement(household, world.hub)
+    return make_standing_route(world.chapter, world.hub, households=[household], driver=world.volunteer.user)
+
+
+def _pause(world):
+    today, household = world.chapter.today(), _standing_route(world).places.get().household
+    return Pause.objects.create(household=household, starts_on=today, ends_on=today, reason="travel",
+                                recorded_by=world.coordinator.user)  # fmt: skip
+
+
+STANDING = lambda world: {"pk": _standing_route(world).pk}  # noqa: E731
+PLACE = lambda world: {"pk": _standing_route(world).places.get().pk}  # noqa: E731
+PAUSE = lambda world: {"pk": _pause(world).pk}  # noqa: E731
 MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
@@ -197,6 +218,19 @@ MATRIX = {
     "audit:rows": Case("get", "in 403 403 200 200 200 200"),
     "audit:rescued": Case("get", "in 403 403 200 200 200 200"),
     "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
+    "deliveries:standing_list": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "deliveries:standing_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "deliveries:standing_detail": Case("get", "in 403 403 200 403 404 200", STANDING),
+    "deliveries:standing_edit": Case("get", "in 403 403 200 403 404 200", STANDING),
+    "deliveries:standing_add": Case("post", "in 403 403 302 403 404 302", STANDING),
+    "deliveries:place_move": Case("post", "in 403 403 302 403 404 302", PLACE),
+    "deliveries:place_remove": Case("post", "in 403 403 302 403 404 302", PLACE),
+    "deliveries:place_transfer": Case("post", "in 403 403 302 403 404 302", PLACE),
+    "deliveries:arrangement": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
+    "deliveries:arrangement_end": Case("post", "in 404 404 302 404 404 302", HOUSEHOLD),
+    "deliveries:pauses": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
+    "deliveries:pause_edit": Case("get", "in 404 404 200 404 404 200", PAUSE),
+    "deliveries:pause_end": Case("post", "in 404 404 302 404 404 302", PAUSE),
 }
 
 

@@ -94,6 +94,35 @@ def clean_photo(file) -> CleanPhoto:
     return CleanPhoto(_reencode(image), name=f"{uuid.uuid4().hex}.jpg")
 
 
+def check_stored(data: bytes) -> None:
+    """Check a stored photo as a backup brings it back: it must still be what `clean_photo` makes (a JPEG of at
+    most STORED_SIDE pixels a side, with no metadata), and today's face detector must find no face in it.
+    Raises ValidationError saying what is wrong."""
+    if len(data) > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(_("It is larger than any photo MIMAC stores."), code="too_large")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            segments = list(getattr(image, "applist", []))
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(_("It is not a photo that can be read."), code="not_image") from None
+    if image.format != "JPEG" or max(image.size) > STORED_SIDE:
+        raise ValidationError(
+            _("It is not a photo as MIMAC stores them: a JPEG of at most %(side)d pixels a side."),
+            params={"side": STORED_SIDE},
+            code="not_stored",
+        )
+    # What _reencode writes holds one segment besides the pixels, JFIF's; EXIF, XMP, ICC, comments are others.
+    if any(marker != "APP0" or not payload.startswith(b"JFIF\0") for marker, payload in segments):
+        raise ValidationError(_("It carries metadata, which MIMAC removes from every photo."), code="metadata")
+    if shows_face(image):
+        raise ValidationError(NO_FACES_MESSAGE, code="face")
+
+
 def _open_image(file) -> Image.Image:
     size = getattr(file, "size", None)
     if not size:

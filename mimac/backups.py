@@ -16,20 +16,21 @@ import re
 import sqlite3
 import subprocess
 import threading
+from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyrage
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
 from mimac import backup_archive as archive
 from mimac.models import Photo
-from mimac.photos import check_stored, photo_storage
+from mimac.photos import checking_stored_photos, photo_storage, stored_problem_message
 
 NAME = re.compile(r"^mimac-(?P<engine>postgresql|sqlite)-(?P<at>\d{8}T\d{6}Z)(?P<archive>\.tar)?\.age$")
 PARTIAL = ".partial"
@@ -203,41 +204,95 @@ def load(path: Path, private_key: str) -> Restored:
 
 def _unpack(members, engine: str) -> Restored:
     """The archive's members, in their order: what it is, the database's parts, the photos, the manifest."""
-    restored, loader, manifest, written = Restored(engine=engine, photos=0), _loader(), None, {}
-    try:
-        for member in members:
-            if not member.isreg():
-                raise BackupError(f"The backup holds {member.name!r}, which is not a file: MIMAC did not make it.")
-            file = members.extractfile(member)
-            if member.name == archive.ABOUT:
-                _check_about(json.loads(file.read()), engine)
-            elif member.name.startswith(archive.DATABASE):
-                loader.write(file.read())
-            elif loader is not None:  # the database's last part has come
-                loader.finish()
-                loader = None
-            if member.name.startswith(archive.PHOTOS):
-                name = member.name.removeprefix(archive.PHOTOS)
-                data = archive.read_all(file, settings.PHOTO_MAX_BYTES)
-                if problem := _restore_photo(name, data):
-                    restored.held_back[name] = problem
-                else:
-                    written[name] = hashlib.sha256(data).hexdigest()
-            elif member.name == archive.MANIFEST:
-                manifest = archive.Manifest.from_json(file.read())
-    except BaseException:
-        if loader is not None:
-            loader.abort()  # not a psql left waiting for the rest
-        raise
-    if manifest is None or loader is not None:
+    with checking_stored_photos() as check:
+        unpacking = _Unpacking(engine, check)
+        try:
+            for member in members:
+                unpacking.take(member, members.extractfile(member))
+            unpacking.photos.finish()
+        except BaseException:
+            unpacking.abort()
+            raise
+    if unpacking.manifest is None or unpacking.loader is not None:
         raise BackupError("The backup ends before its manifest: the file was cut short.")
-    _compare(manifest, written, restored)
-    return restored
+    _compare(unpacking.manifest, unpacking.photos.written, unpacking.restored)
+    return unpacking.restored
+
+
+class _Unpacking:
+    def __init__(self, engine: str, check):
+        self.engine, self.restored = engine, Restored(engine=engine, photos=0)
+        self.loader, self.manifest = _loader(), None
+        self.photos = _Photos(check, self.restored)
+
+    def take(self, member, file) -> None:
+        if not member.isreg():
+            raise BackupError(f"The backup holds {member.name!r}, which is not a file: MIMAC did not make it.")
+        if member.name == archive.ABOUT:
+            _check_about(json.loads(file.read()), self.engine)
+            return
+        if member.name.startswith(archive.DATABASE):
+            self.loader.write(file.read())
+            return
+        if self.loader is not None:  # the database's last part has come
+            self.loader.finish()
+            self.loader = None
+        if member.name.startswith(archive.PHOTOS):
+            self.photos.add(member.name.removeprefix(archive.PHOTOS), archive.read_all(file, settings.PHOTO_MAX_BYTES))
+        elif member.name == archive.MANIFEST:
+            self.manifest = archive.Manifest.from_json(file.read())
+
+    def abort(self) -> None:
+        if self.loader is not None:
+            self.loader.abort()  # not a psql left waiting for the rest
 
 
 def _check_about(about: dict, engine: str) -> None:
     if about.get("format") != archive.FORMAT or about.get("engine") != engine:
         raise BackupError(f"This backup's archive is not one this version reads: {about}.")
+
+
+class _Photos:
+    """Photos on their way back. Each is checked by the photo policy in a child process while the next ones are
+    read, and written once its check passes, in the archive's order; a few wait at a time, so memory holds a few
+    photos. One the policy refuses is held back, with the reason, and never written."""
+
+    WAITING = 8
+
+    def __init__(self, check, restored: Restored):
+        self.check, self.restored = check, restored
+        self.waiting: deque = deque()
+        self.written: dict[str, str] = {}  # name → SHA-256
+
+    def add(self, name: str, data: bytes) -> None:
+        self.waiting.append((name, data, self.check(data)))
+        while len(self.waiting) > self.WAITING:
+            self._settle(*self.waiting.popleft())
+
+    def finish(self) -> None:
+        while self.waiting:
+            self._settle(*self.waiting.popleft())
+
+    def _settle(self, name: str, data: bytes, checked) -> None:
+        if problem := checked.result():
+            self.restored.held_back[name] = stored_problem_message(problem)
+        elif problem := _write_photo(name, data):
+            self.restored.held_back[name] = problem
+        else:
+            self.written[name] = hashlib.sha256(data).hexdigest()
+
+
+def _write_photo(name: str, data: bytes) -> str:
+    """Write one photo back where it was; else say why not."""
+    storage = photo_storage()
+    try:
+        saved = storage.save(name, ContentFile(data))
+    except SuspiciousFileOperation:
+        return "Its name would put it outside the photo folder."
+    if saved != name:  # a second file of the same name
+        storage.delete(saved)
+        return "The backup holds a second file of the same name."
+    return ""
 
 
 def _compare(manifest: archive.Manifest, written: dict[str, str], restored: Restored) -> None:
@@ -251,23 +306,6 @@ def _compare(manifest: archive.Manifest, written: dict[str, str], restored: Rest
     for name in manifest.missing:
         restored.held_back[name] = "Its file was already missing from the server when the backup was made."
     restored.photos = len(written.keys() - restored.held_back.keys())
-
-
-def _restore_photo(name: str, data: bytes) -> str:
-    """Write one photo back, if it passes the photo policy today; else say why not (nothing is written)."""
-    try:
-        check_stored(data)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    storage = photo_storage()
-    try:
-        saved = storage.save(name, ContentFile(data))
-    except SuspiciousFileOperation:
-        return "Its name would put it outside the photo folder."
-    if saved != name:  # a second file of the same name
-        storage.delete(saved)
-        return "The backup holds a second file of the same name."
-    return ""
 
 
 class _SQLiteLoader:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "recipients",
     "deliveries",
     "hubdesk",
+    "money",
     "audit",
     "dashboard",
     "mimac.admin_site.CoalitionAdminConfig",
@@ -245,6 +246,8 @@ BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
 BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30, minimum=1)
 # The security trail and sign-in failure records: purged with the households, by purge_households.
 TRAIL_RETENTION_MONTHS = env_int("TRAIL_RETENTION_MONTHS", 12, minimum=1)
+# A donor who asked to be named is named this long after the donation; purge_households then erases the name.
+DONOR_NAME_RETENTION_MONTHS = env_int("DONOR_NAME_RETENTION_MONTHS", 12, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

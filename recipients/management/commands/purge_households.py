@@ -3,14 +3,15 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mimac import trail
+from mimac import extensions, trail
 from recipients.services import purge, retention_cutoff
 
 
 class Command(BaseCommand):
     help = (
         "Erase the personal data of households paused or ended longer than the retention period, keeping "
-        "only anonymous counts. A dry run unless --apply. Run it monthly from cron."
+        "only anonymous counts, and what else is kept past its retention (the security trail, donors' names). "
+        "A dry run unless --apply. Run it monthly from cron."
     )
 
     def add_arguments(self, parser):
@@ -37,3 +38,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb}: {lines} security trail lines and sign-in failure records from before {trail_before}."
         )
+        for purge_more in extensions.retention_purges:  # what apps above keep past their own retention
+            self.stdout.write(purge_more(apply))

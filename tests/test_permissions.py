@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from mimac.models import Category, Photo, Role
 from mimac.photos import clean_photo
+from money import services as money
+from money.models import Receipt
 from pickups.services import plan_schedule, record_done
 from tests import images
 from tests.factories import (
@@ -105,6 +107,28 @@ def _closure_day(world):
 
 
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
+
+
+def _cash_box(world):
+    """Riverside's cash box, 100.00 in it."""
+    return money.open_account(chapter=world.chapter, by=world.coordinator.user, name="Cash box", kind="cash",
+                              holds=100, date=world.chapter.today())  # fmt: skip
+
+
+def _donation(world):
+    """A donation whose donor asked to be named to every member."""
+    return money.record(account=_cash_box(world), by=world.coordinator.user, kind="donation", amount=20,
+                        date=world.chapter.today(), donor_named_to="members", donor_name="Rosa").pk  # fmt: skip
+
+
+def _cash_count(world):
+    return money.count_cash(account=_cash_box(world), by=world.coordinator.user, date=world.chapter.today(),
+                            amount=100, counted_by=world.volunteer.user).pk  # fmt: skip
+
+
+def _receipt(world):
+    image = clean_photo(images.upload(images.encode(images.food_photo())))
+    return Receipt.objects.create(chapter=world.chapter, uploaded_by=world.coordinator.user, image=image).pk
 MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
@@ -197,6 +221,20 @@ MATRIX = {
     "audit:rows": Case("get", "in 403 403 200 200 200 200"),
     "audit:rescued": Case("get", "in 403 403 200 200 200 200"),
     "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
+    "money:choose": Case("get", "in 302 302 302 302 302 200"),
+    "money:home": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:rows": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:statement": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:record": Case("get", "in 200 403 200 403 404 200", lambda w: {"code": w.chapter.code, "kind": "spending"}),
+    "money:transfer": Case("get", "in 200 403 200 403 404 200", CHAPTER),
+    "money:cash_count": Case("get", "in 200 403 200 403 404 200", CHAPTER),
+    "money:accounts": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "money:settings": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "money:account_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _cash_box(w).pk}),
+    "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _donation(w)}),
+    "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _donation(w)}),
+    "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _cash_count(w)}),
+    "money:receipt": Case("get", "in 403 403 200 200 404 200", lambda w: {"pk": _receipt(w)}),
 }
 
 

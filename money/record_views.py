@@ -85,7 +85,10 @@ def cash_count(request, code):
         return redirect("money:cash_count", code=chapter.code)
     recent = CashCount.objects.newest().filter(chapter=chapter).order_by("-date", "-sequence")[:10]
     checks = queries.count_checks(CashCount.objects.filter(pk__in=[count.pk for count in recent]))
-    context = {"form": form, "checks": sorted(checks, key=lambda check: check.count.date, reverse=True)}
+    context = {
+        "form": form,
+        "checks": sorted(checks, key=lambda check: (check.count.date, check.count.sequence), reverse=True),
+    }
     return _render(request, chapter, "money/cash_count.html", context)
 
 

@@ -129,6 +129,8 @@ def _cash_count(world):
 def _receipt(world):
     image = clean_photo(images.upload(images.encode(images.food_photo())))
     return Receipt.objects.create(chapter=world.chapter, uploaded_by=world.coordinator.user, image=image).pk
+
+
 MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),

@@ -13,14 +13,18 @@ def days_ago(world, days: int) -> datetime.date:
     return world.chapter.today() - datetime.timedelta(days=days)
 
 
-def spend(world, account, amount, *, purpose="fuel", days=0, on=None, by=None, countersigned_by=None, receipt=None,
-          note=""):  # fmt: skip
-    """Spending as the app records it: by the volunteer, countersigned by the coordinator unless told otherwise;
-    `days` ago, or `on` a day."""
+COORDINATOR = object()  # spending is countersigned by the chapter's coordinator unless told otherwise
+
+
+def spend(world, account, amount, *, purpose="fuel", days=0, on=None, by=None, countersigned_by=COORDINATOR,
+          receipt=None, note=""):  # fmt: skip
+    """Spending as the app records it: by the volunteer, countersigned by the coordinator unless told otherwise
+    (None: by nobody); `days` ago, or `on` a day."""
+    if countersigned_by is COORDINATOR:
+        countersigned_by = world.coordinator.user
     return services.record(
         account=account, by=by or world.volunteer.user, kind="spending", purpose=purpose, amount=Decimal(amount),
-        date=on or days_ago(world, days), countersigned_by=countersigned_by or world.coordinator.user,
-        receipt_photo=receipt, note=note,
+        date=on or days_ago(world, days), countersigned_by=countersigned_by, receipt_photo=receipt, note=note,
     )  # fmt: skip
 
 

@@ -109,26 +109,19 @@ def _closure_day(world):
 CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
 
 
-def _cash_box(world):
-    """Riverside's cash box, 100.00 in it."""
-    return money.open_account(chapter=world.chapter, by=world.coordinator.user, name="Cash box", kind="cash",
-                              holds=100, date=world.chapter.today())  # fmt: skip
-
-
-def _donation(world):
-    """A donation whose donor asked to be named to every member."""
-    return money.record(account=_cash_box(world), by=world.coordinator.user, kind="donation", amount=20,
-                        date=world.chapter.today(), donor_named_to="members", donor_name="Rosa").pk  # fmt: skip
-
-
-def _cash_count(world):
-    return money.count_cash(account=_cash_box(world), by=world.coordinator.user, date=world.chapter.today(),
-                            amount=100, counted_by=world.volunteer.user).pk  # fmt: skip
-
-
-def _receipt(world):
-    image = clean_photo(images.upload(images.encode(images.food_photo())))
-    return Receipt.objects.create(chapter=world.chapter, uploaded_by=world.coordinator.user, image=image).pk
+def _money(world, what=""):
+    """Riverside's cash box, 100.00 in it; and as asked, a donation named to every member, a count or a receipt."""
+    by, today = world.coordinator.user, world.chapter.today()
+    box = money.open_account(chapter=world.chapter, by=by, name="Cash box", kind="cash", holds=100, date=today)
+    if what == "donation":
+        return money.record(account=box, by=by, kind="donation", amount=20, date=today, donor_named_to="members",
+                            donor_name="Rosa").pk  # fmt: skip
+    if what == "count":
+        return money.count_cash(account=box, by=by, date=today, amount=100, counted_by=world.volunteer.user).pk
+    if what == "receipt":
+        image = clean_photo(images.upload(images.encode(images.food_photo())))
+        return Receipt.objects.create(chapter=world.chapter, uploaded_by=by, image=image).pk
+    return box.pk
 
 
 MATRIX = {
@@ -232,11 +225,11 @@ MATRIX = {
     "money:cash_count": Case("get", "in 200 403 200 403 404 200", CHAPTER),
     "money:accounts": Case("get", "in 403 403 200 403 404 200", CHAPTER),
     "money:settings": Case("get", "in 403 403 200 403 404 200", CHAPTER),
-    "money:account_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _cash_box(w).pk}),
-    "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _donation(w)}),
-    "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _donation(w)}),
-    "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _cash_count(w)}),
-    "money:receipt": Case("get", "in 403 403 200 200 404 200", lambda w: {"pk": _receipt(w)}),
+    "money:account_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _money(w)}),
+    "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "donation")}),
+    "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _money(w, "donation")}),
+    "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "count")}),
+    "money:receipt": Case("get", "in 403 403 200 200 404 200", lambda w: {"pk": _money(w, "receipt")}),
 }
 
 

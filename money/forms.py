@@ -338,7 +338,9 @@ class RowsFilterForm(forms.Form):
 
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    account = forms.ModelChoiceField(label=_("Account"), queryset=Account.objects.none(), required=False)
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False, empty_label=_("Any")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any")), *Kind.choices], required=False)
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=[("", _("Any")), *MoneyEntry.Purpose.choices], required=False

@@ -42,6 +42,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from mimac import extensions
 from mimac.models import Chapter, Hub, Membership, Photo, Role, TrailEvent, record
 
 
@@ -212,6 +213,9 @@ def get_membership(request, pk: int, action: Action) -> Membership:
 
 
 def get_photo(request, pk: int, action: Action) -> Photo:
+    """A photo, for who may take `action` in its chapter and what any app names for it besides (a receipt)."""
     photo = get_object_or_404(Photo.objects.select_related("chapter"), pk=pk)
     require(request.user, photo.chapter, action)
+    for needed in filter(None, (rule(photo) for rule in extensions.photo_actions)):
+        require(request.user, photo.chapter, needed)
     return photo

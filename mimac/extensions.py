@@ -25,6 +25,9 @@ Operations.
   reports' notes.
 - `first_record_days`: functions that give the day of a chapter's first record an app holds (or None); a
   chapter cannot say it started after any of them. The ledger adds its own.
+- `photo_actions`: functions `(photo) -> Action | None` that name what seeing a photo takes beyond being a member
+  of its chapter, for a photo an app guards more closely; `access.get_photo` requires each. Money names
+  `Action.VIEW_RECEIPTS` for a receipt (the no-faces check leaves names and card digits on it).
 - `retention_purges`: functions `(apply: bool) -> str` that erase what an app keeps past its retention (or, when
   not `apply`, only count it) and say so in a line; `purge_households`, the monthly retention job that `restore`
   runs again, calls each after the households. Money erases donors' names.
@@ -66,6 +69,7 @@ key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []
 household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []
+photo_actions: list[Callable[[Any], Any]] = []
 retention_purges: list[Callable[[bool], str]] = []
 
 

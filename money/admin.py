@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ledger.admin import LedgerAdmin
 from mimac.admin import ReadOnlyAdmin
-from money.models import Account, CashCount, MoneyEntry, MoneySettings, Receipt
+from money.models import Account, CashCount, MoneyEntry, MoneySettings
 
 
 class MoneyEntryAdmin(LedgerAdmin):
@@ -12,5 +12,5 @@ class MoneyEntryAdmin(LedgerAdmin):
 
 admin.site.register(MoneyEntry, MoneyEntryAdmin)
 admin.site.register(CashCount, LedgerAdmin)
-# Accounts and settings are a chapter's coordinators' to edit, in the app; receipts are seen there too.
-admin.site.register([Account, MoneySettings, Receipt], ReadOnlyAdmin)
+# Accounts and settings are a chapter's coordinators' to edit, in the app.
+admin.site.register([Account, MoneySettings], ReadOnlyAdmin)

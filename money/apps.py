@@ -11,4 +11,5 @@ class MoneyConfig(AppConfig):
         from money import sections, services
 
         extensions.member_sections.append(extensions.Section("money/member_dues.html", sections.member_dues))
+        extensions.photo_actions.append(sections.receipt_photo_action)
         extensions.retention_purges.append(services.purge_for_retention)

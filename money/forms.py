@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mimac.countersign import CountersignForm
 from mimac.forms import VersionedModelForm, chapter_day
+from mimac.models import Photo
 from mimac.photos import PhotoFormField
 from money import rules
-from money.models import Account, MoneyEntry, MoneySettings, Receipt
+from money.models import Account, MoneyEntry, MoneySettings
 
 Kind, Direction, NamedTo = MoneyEntry.Kind, MoneyEntry.Direction, MoneyEntry.NamedTo
 AMOUNT_ERRORS = {
@@ -114,7 +115,7 @@ class RowForm(CountersignForm):
             countersigned_by=data.get("countersigned_by"), **self.details(),
         )  # fmt: skip
         if data.get("receipt"):
-            entry.receipt = Receipt(chapter=self.chapter)
+            entry.receipt = Photo(chapter=self.chapter)
         return entry
 
     def _check_rules(self, entry: MoneyEntry):

@@ -14,13 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import LedgerEntry, LedgerQuerySet
-from mimac.models import Chapter, Membership, Versioned
-from mimac.photos import PhotoField
+from mimac.models import Chapter, Membership, Photo, Versioned
 
 ZERO = Decimal(0)
 CENTS = Decimal("0.01")
@@ -133,19 +131,6 @@ class Account(Versioned):
         return self.name
 
 
-class Receipt(models.Model):
-    """A photo of what was paid for. Through the no-faces policy, but that does not take names or card digits off a
-    receipt: coordinators and auditors see it, through money's own view, never `/photos/`."""
-
-    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="+")
-    image = PhotoField(_("receipt photo"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-
-    def __str__(self):
-        return f"{self.chapter.code} receipt {self.pk}"
-
-
 class MoneyQuerySet(LedgerQuerySet):
     def for_chapter(self, chapter):
         return self.filter(chapter=chapter)
@@ -207,8 +192,10 @@ class MoneyEntry(LedgerEntry):
     donor_named_to = models.CharField(_("donor"), max_length=12, choices=NamedTo.choices, default=NamedTo.NOBODY)
     donor_name = models.CharField(_("donor's name"), max_length=100, blank=True)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, blank=True)
+    # Through the no-faces policy like every photo, but seen by coordinators and auditors only (names and card
+    # digits stay on a receipt): `receipt_photo_action`, registered for the photo view.
     receipt = models.ForeignKey(
-        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("receipt")
+        Photo, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("receipt")
     )
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -88,7 +88,7 @@ class Reader:
             "went_out": entry.amount if entry.direction == Direction.OUT else None,
             "countersigned_by": person(entry.countersigned_by) if entry.countersigned_by_id else "",
             "receipt": entry.receipt_id is not None,
-            "receipt_url": reverse("money:receipt", args=[entry.receipt_id])
+            "receipt_url": reverse("photo_file", args=[entry.receipt_id])
             if entry.receipt_id and self.sees_receipts
             else "",
             "note": entry.note,

@@ -1,4 +1,4 @@
-"""What money adds to other apps' pages (registered in `MoneyConfig.ready`)."""
+"""What money adds to other apps' pages and checks (registered in `MoneyConfig.ready`)."""
 
 from django.db.models import Sum
 
@@ -23,3 +23,8 @@ def member_dues(request, membership) -> dict | None:
         "money": MoneySettings.of(chapter),
         "dues_member": membership,
     }
+
+
+def receipt_photo_action(photo) -> Action | None:
+    """A receipt's photo is for coordinators and auditors: names and card digits stay on a receipt."""
+    return Action.VIEW_RECEIPTS if MoneyEntry.objects.filter(receipt=photo).exists() else None

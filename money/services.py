@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.services import CorrectionRefused, correct
-from mimac.models import Chapter
+from mimac.models import Chapter, Photo
 from mimac.photos import CleanPhoto
-from money.models import Account, CashCount, MoneyEntry, Receipt
+from money.models import Account, CashCount, MoneyEntry
 
 Kind, Direction = MoneyEntry.Kind, MoneyEntry.Direction
 # The direction each kind of row moves money in; a transfer is one row out and one in.
@@ -42,7 +42,7 @@ def record(
         account=account, kind=kind, direction=DIRECTION_OF[kind], amount=amount, date=date, recorded_by=by, **details
     )
     if receipt_photo is not None:
-        entry.receipt = Receipt(chapter=account.chapter, image=receipt_photo, uploaded_by=by)
+        entry.receipt = Photo(chapter=account.chapter, image=receipt_photo, uploaded_by=by)
     entry.full_clean(exclude=CHAINED)
     _save_with_receipt(entry)
     return entry

@@ -10,7 +10,6 @@ urlpatterns = [
     path("entries/<int:pk>/", views.entry, name="entry"),
     path("entries/<int:pk>/erase-donor/", views.erase_donor, name="erase_donor"),
     path("counts/<int:pk>/", views.count, name="count"),
-    path("receipts/<int:pk>/", views.receipt, name="receipt"),
     path("<str:code>/", views.home, name="home"),
     path("<str:code>/rows/", views.rows, name="rows"),
     path("<str:code>/statement/", views.statement, name="statement"),

@@ -1,5 +1,6 @@
 """What every member sees of the chapter's money: the money page, the rows behind each figure, the printed statement,
-each row with its history; and receipts, for coordinators and auditors. Recording is in record_views.py."""
+each row with its history. Recording is in record_views.py; receipts are photos, served by the photo view to whom
+`receipt_photo_action` allows."""
 
 import datetime
 
@@ -18,11 +19,10 @@ from ledger.services import CorrectionRefused
 from mimac import access
 from mimac.access import Action
 from mimac.models import TrailEvent, record
-from mimac.photos import photo_response
 from mimac.spreadsheets import csv_response
 from money import queries, services
 from money.forms import CorrectionForm, RowsFilterForm
-from money.models import CashCount, MoneyEntry, MoneySettings, Receipt
+from money.models import CashCount, MoneyEntry, MoneySettings
 from money.privacy import Reader
 
 ROWS_PER_PAGE = 100
@@ -233,11 +233,3 @@ def count(request, pk):
     context = {"count": count, "check": check, "history": history, "newest": history[-1], "form": form,
                "ledger_url": _ledger_url(request, count)}  # fmt: skip
     return _render(request, chapter, "money/count.html", context)
-
-
-@require_safe
-def receipt(request, pk):
-    """A receipt's photo, for coordinators and auditors: names and card digits may be on it."""
-    receipt = get_object_or_404(Receipt.objects.select_related("chapter"), pk=pk)
-    access.require(request.user, receipt.chapter, Action.VIEW_RECEIPTS)
-    return photo_response(receipt.image)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from hubdesk.models import Spoilage
 from mimac.models import Category, Photo
 from money import services as money_services
-from money.models import MoneyEntry, Receipt
+from money.models import MoneyEntry
 from pickups.models import Pickup
 from recipients.models import Household
 from tests import images
@@ -85,7 +85,6 @@ def test_every_photo_upload_refuses_a_hostile_file_and_keeps_nothing(client, wor
     assert not Photo.objects.exists()
     assert not Spoilage.objects.exists()
     assert not Pickup.objects.filter(status="done").exists()
-    assert not Receipt.objects.exists()
     assert not MoneyEntry.objects.filter(kind="spending").exists()
 
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from mimac.models import Category, Photo, Role
 from mimac.photos import clean_photo
 from money import services as money
-from money.models import Receipt
 from pickups.services import plan_schedule, record_done
 from tests import images
 from tests.factories import (
@@ -110,7 +109,7 @@ CHAPTER = lambda world: {"code": world.chapter.code}  # noqa: E731
 
 
 def _money(world, what=""):
-    """Riverside's cash box, 100.00 in it; and as asked, a donation named to every member, a count or a receipt."""
+    """Riverside's cash box, 100.00 in it; and as asked, a donation named to every member or a count."""
     by, today = world.coordinator.user, world.chapter.today()
     box = money.open_account(chapter=world.chapter, by=by, name="Cash box", kind="cash", holds=100, date=today)
     if what == "donation":
@@ -118,9 +117,6 @@ def _money(world, what=""):
                             donor_name="Rosa").pk  # fmt: skip
     if what == "count":
         return money.count_cash(account=box, by=by, date=today, amount=100, counted_by=world.volunteer.user).pk
-    if what == "receipt":
-        image = clean_photo(images.upload(images.encode(images.food_photo())))
-        return Receipt.objects.create(chapter=world.chapter, uploaded_by=by, image=image).pk
     return box.pk
 
 
@@ -229,7 +225,6 @@ MATRIX = {
     "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "donation")}),
     "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _money(w, "donation")}),
     "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "count")}),
-    "money:receipt": Case("get", "in 403 403 200 200 404 200", lambda w: {"pk": _money(w, "receipt")}),
 }
 
 

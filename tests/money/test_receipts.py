@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from mimac.models import Photo
-from money.models import MoneyEntry, Receipt
+from money.models import MoneyEntry
 from tests import images
 from tests.factories import PASSWORD
 from tests.money.recording import receipt_photo, spend
@@ -60,7 +60,7 @@ def test_a_receipt_is_kept_re_encoded_without_its_metadata(client, world, books)
         content = stored.read()
     assert (b"kitchen" in content, b"PhoneMaker" in content) == (False, False)
     assert not Image.open(io.BytesIO(content)).getexif()
-    assert not Photo.objects.exists(), "receipts are not the chapter's public evidence photos"
+    assert spending.receipt.chapter == world.chapter
 
 
 def test_a_receipt_showing_a_face_is_refused_and_nothing_of_it_is_kept(client, world, books):
@@ -68,26 +68,32 @@ def test_a_receipt_showing_a_face_is_refused_and_nothing_of_it_is_kept(client, w
     response = _post(client, world, books, upload)
     assert "shows a person's face" in " ".join(response.context["form"].errors["receipt"])
     assert not MoneyEntry.objects.filter(kind="spending").exists()
-    assert not Receipt.objects.exists()
-    assert _stored(Receipt._meta.get_field("image").storage) == []
+    assert not Photo.objects.exists()
+    assert _stored(Photo._meta.get_field("image").storage) == []
 
 
 def test_a_row_refused_after_its_receipt_passed_leaves_no_file(world, books):
     """The model's rules refuse it (the box holds 200.00): the receipt's file is never written."""
     with pytest.raises(ValidationError, match="would hold less than nothing"):
         spend(world, books.cash, "300.00", receipt=receipt_photo())
-    assert not Receipt.objects.exists()
-    assert _stored(Receipt._meta.get_field("image").storage) == []
+    assert not Photo.objects.exists()
+    assert _stored(Photo._meta.get_field("image").storage) == []
 
 
-def test_only_coordinators_and_auditors_see_a_receipt(client, world, books):
+def test_only_coordinators_and_auditors_see_a_receipt_while_every_member_sees_a_spoilage_photo(client, world, books):
     spending = spend(world, books.cash, "45.60", receipt=receipt_photo())
-    url = reverse("money:receipt", args=[spending.receipt_id])
+    evidence = Photo.objects.create(chapter=world.chapter, uploaded_by=world.volunteer.user, image=receipt_photo())
     answers = {}
     for member in (world.coordinator, world.auditor, world.volunteer, world.observing, world.other_coordinator):
         client.force_login(member.user)
-        answers[member.user.username] = client.get(url).status_code
-    assert answers == {"coordinator": 200, "auditor": 200, "volunteer": 403, "newcomer": 403, "coordinator2": 404}
+        answers[member.user.username] = [
+            client.get(reverse("photo_file", args=[photo])).status_code for photo in (spending.receipt_id, evidence.pk)
+        ]
+    assert answers == {
+        "coordinator": [200, 200], "auditor": [200, 200], "volunteer": [403, 200], "newcomer": [403, 200],
+        "coordinator2": [404, 404],
+    }  # fmt: skip
+    url = reverse("photo_file", args=[spending.receipt_id])
     client.force_login(world.coordinator.user)
     response = client.get(url)
     assert response["Content-Type"] == "image/jpeg"
@@ -102,5 +108,5 @@ def test_the_rows_say_a_receipt_is_kept_and_link_it_for_those_who_may_see_it(cli
     assert (row["receipt"], row["receipt_url"]) == (True, "")
     client.force_login(world.auditor.user)
     row = client.get(rows, {"kind": "spending"}).context["rows"][0]
-    assert row["receipt_url"] == reverse("money:receipt", args=[MoneyEntry.objects.get(kind="spending").receipt_id])
+    assert row["receipt_url"] == reverse("photo_file", args=[MoneyEntry.objects.get(kind="spending").receipt_id])
     assert Decimal(row["went_out"]) == Decimal("45.60")

@@ -9,19 +9,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from audit import figures, flags
+from audit import figures, flags, money
 from audit.flags import FLAGS
 from audit.forms import AuditForm
 from audit.queries import FLOWS, Audit, Period
 from deliveries.models import DeliveryLine, HouseholdReport, RouteLoad, Stop
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCountLine
 from mimac.models import Unit
+from money.models import CashCount, MoneyEntry
 from pickups.models import Pickup, PickupLine
 from pickups.queries import IntakeDifference
 from recipients.models import Household
 
 # What the drill-down lists besides the flows and the flags.
-OTHER_ROWS = {"count", "route", "missed", "served"}
+OTHER_ROWS = {"count", "route", "missed", "served", "money"}
 
 
 def rows_url(form: AuditForm, what: str, **params) -> str:
@@ -83,14 +84,17 @@ def rows_behind(what: str, params, chapter, hubs, period: Period) -> tuple:
     if what == "served":
         households = figures.households_served(chapter, hubs, period).select_related("chapter").order_by("number")
         return households, _("Households served, each once")
+    if what == "money":
+        return money.rows(chapter, period, params), _("Money rows")
     if what in FLAGS:
         return flags.flag_rows(Audit(chapter, hubs, period), what), FLAGS[what]
     return [], _("Nothing to list: follow a figure of the audit.")
 
 
-def describe(row, zone) -> dict:
+def describe(row, zone, currency: str = "") -> dict:
     """One row of any kind as the drill-down table shows it: its day, hub and household where it has them, and for
-    a ledger row who recorded it and when, in the chapter's zone (`zone`), as on the row's own page."""
+    a ledger row who recorded it and when, in the chapter's zone (`zone`), as on the row's own page. Money is in the
+    chapter's `currency`."""
     described = dict.fromkeys(("date", "hub", "household", "quantity", "unit", "by", "at", "url"), "")
     described["what"] = str(row)
     if hasattr(row, "chain_hash"):
@@ -102,6 +106,9 @@ def describe(row, zone) -> dict:
         if hasattr(row, "quantity"):
             described.update(what=row.category.name, quantity=row.quantity, unit=row.category.get_unit_display())
     match row:
+        case MoneyEntry() | CashCount():
+            url = reverse("money:entry" if isinstance(row, MoneyEntry) else "money:count", args=[row.pk])
+            described.update(date=row.date, url=url, **money.what(row, currency))
         case PickupLine():
             facts = {"category": row.category.name, "supplier": row.pickup.supplier.name}
             described.update(

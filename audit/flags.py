@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import money
 from audit.queries import FLOWS, HUNDRED, ZERO, Audit, exceeds
 from deliveries.models import DeliveryLine, HouseholdReport, Stop
 from deliveries.queries import reports_with_flags
@@ -30,6 +31,7 @@ FLAGS = {
     "spoilage_share": gettext_lazy("Spoilage above the chapter's share of what the hub received"),
     "delivered_nothing": gettext_lazy("Stops marked delivered with nothing handed over"),
     "large_correction": gettext_lazy("Corrections that move a total beyond the tolerance"),
+    **money.MONEY_FLAGS,
 }
 
 
@@ -49,6 +51,8 @@ def flag_rows(report: Audit, kind: str):
         return _spoilage_beyond_share(report)
     if kind == "large_correction":
         return _large_corrections(report)
+    if kind in money.MONEY_FLAGS:
+        return money.flag_rows(report.chapter, report.period, kind)
     return _rows_needing_no_totals(kind, report)
 
 

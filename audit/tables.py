@@ -3,7 +3,7 @@ trail."""
 
 from django.utils.translation import gettext as _
 
-from audit import drilldown, figures
+from audit import drilldown, figures, money
 from audit.queries import Audit, Period, with_routes
 from mimac.models import TrailEvent, record
 from mimac.spreadsheets import csv_response
@@ -41,6 +41,8 @@ CSV_TABLES = {
             for d in figures.distributed_by_category(report)
         ],
     ),
+    "money": (money.CSV_HEADER, lambda report: money.csv_rows(report.chapter, report.period)),
+    "cash_counts": (money.COUNTS_HEADER, lambda report: money.count_csv_rows(report.chapter, report.period)),
     "weekly": (
         "unit,week,received,distributed,spoiled",
         lambda report: [
@@ -59,14 +61,14 @@ def table_response(user, table: str, report: Audit):
     return csv_response(name, header.split(","), rows(report))
 
 
-def rows_response(user, what: str, rows, chapter, period: Period):
+def rows_response(user, what: str, rows, chapter, period: Period, currency: str = ""):
     """The rows behind a figure, as the drill-down page describes them."""
     header = [_("Date"), _("Hub"), _("Household"), _("What"), _("Quantity"), _("Unit"), _("Recorded by"),
               _("Recorded at")]  # fmt: skip
     # Only a name the page knows goes into the trail and the file name (a header: no quotes or line breaks).
     known = drilldown.known_name(what)
     record(TrailEvent.Kind.EXPORTED, user, chapter, f"audit rows {known}")
-    described = (drilldown.describe(row, chapter.zone) for row in rows)
+    described = (drilldown.describe(row, chapter.zone, currency) for row in rows)
     body = [[r["date"], r["hub"], r["household"], r["what"], r["quantity"], r["unit"], r["by"], r["at"]]
             for r in described]  # fmt: skip
     return csv_response(f"mimac-audit-{known}-{period.start}.csv", header, body)

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from audit import drilldown, figures, flags, tables
+from audit import drilldown, figures, flags, money, tables
 from audit.charts import bar_chart
 from audit.forms import AuditForm
 from audit.queries import Audit, Period, opening_period, with_routes
 from ledger.models import LedgerHead
 from mimac import access
 from mimac.access import Action
+from money.models import MoneySettings
 
 # The audit page lists at most this many unbalanced routes, the largest differences first; the CSV has every route.
 ROUTES_SHOWN = 100
@@ -96,6 +97,8 @@ def audit_home(request):
         "waste": figures.waste_rates(report),
         "missed": figures.missed_pickups(hubs, period),
         "charts": [bar_chart(unit, points) for unit, points in figures.weekly(report).items()],
+        "money": MoneySettings.of(chapter),
+        "money_balances": money.balances(chapter, period),
     }
     return _render(request, "audit/home.html", context)
 
@@ -122,10 +125,11 @@ def audit_rows(request):
         return render(request, "audit/rows.html", {"form": form})
     scope = _scope(form)
     rows, title = drilldown.rows_behind(what, request.GET, **scope)
+    currency = MoneySettings.of(scope["chapter"]).currency
     if request.GET.get("csv"):
-        return tables.rows_response(request.user, what, rows, scope["chapter"], scope["period"])
+        return tables.rows_response(request.user, what, rows, scope["chapter"], scope["period"], currency)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    described = [drilldown.describe(row, scope["chapter"].zone) for row in page]
+    described = [drilldown.describe(row, scope["chapter"].zone, currency) for row in page]
     context = {"form": form, **scope, "title": title, "rows": described, "page": page, "what": what}
     return _render(request, "audit/rows.html", context)
 
@@ -148,5 +152,7 @@ def audit_sheet(request):
         "hub": form.cleaned_data.get("hub"),
         "head": LedgerHead.objects.filter(chapter=chapter).first(),
         "check": flags.latest_chain_check(chapter),
+        "money": MoneySettings.of(chapter),
+        "money_balances": money.balances(chapter, period),
     }
     return _render(request, "audit/sheet.html", context)

@@ -1,18 +1,11 @@
 from django import forms
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
-from mimac.forms import (
-    CategoryQuantitiesMixin,
-    VersionedModelForm,
-    chapter_volunteers,
-    password_field,
-    quantity_field,
-    username_field,
-)
-from mimac.models import Category, Membership, Trust
+from mimac.countersign import CountersignForm
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, quantity_field
+from mimac.models import Category
 from recipients.models import DietaryNeed, Household, NonFoodNeed
 
 
@@ -173,13 +166,12 @@ class HouseholdReportForm(forms.ModelForm):
         self.fields["date"].initial = household.chapter.today()
 
 
-class LoadForm(CategoryQuantitiesMixin, forms.Form):
+class LoadForm(CategoryQuantitiesMixin, CountersignForm):
     """What left the hub for the route, countersigned by a second member there; or what came back."""
 
     direction = forms.ChoiceField(label=_("This is"), choices=RouteLoad.Direction.choices, widget=forms.RadioSelect)
-    countersign_username = username_field(label=_("Second member's username"), required=False)
-    countersign_password = password_field(
-        label=_("Second member's password"), required=False, widget=forms.PasswordInput
+    countersign_refused = _(
+        "A second trusted member of the chapter countersigns what leaves the hub: check their username and password."
     )
 
     def __init__(self, *args, route, recorder, request, **kwargs):
@@ -195,29 +187,10 @@ class LoadForm(CategoryQuantitiesMixin, forms.Form):
         if not self.errors and not self.lines():
             raise forms.ValidationError(_("Enter at least one quantity."))
         if cleaned.get("direction") == RouteLoad.Direction.OUT:
-            cleaned["countersigned_by"] = self._countersigner(cleaned)
-        return cleaned
-
-    def _countersigner(self, cleaned):
-        if self.has_error("countersign_username") or self.has_error("countersign_password"):
-            return None  # the field says what is wrong; nothing unusable reaches the sign-in throttle
-        # Through the sign-in throttle: guessing a second member's password here counts as failing to sign in.
-        user = authenticate(
-            self.request,
-            username=cleaned.get("countersign_username"),
-            password=cleaned.get("countersign_password"),
-        )
-        trusted = Membership.objects.active().filter(chapter=self.route.chapter, trust=Trust.TRUSTED)
-        # One answer for a wrong password and for the right one of someone who may not countersign (the
-        # recorder included), or this form would tell which passwords are right.
-        if user is None or user == self.recorder or not trusted.filter(user=user).exists():
-            raise forms.ValidationError(
-                _(
-                    "A second trusted member of the chapter countersigns what leaves the hub: "
-                    "check their username and password."
-                )
+            cleaned["countersigned_by"] = self.countersigner(
+                chapter=self.route.chapter, recorder=self.recorder, request=self.request
             )
-        return user
+        return cleaned
 
 
 class RouteListForm(forms.Form):

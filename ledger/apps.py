@@ -10,10 +10,11 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from ledger import queries, triggers
-        from ledger.checks import check_chain_labels
+        from ledger.checks import check_chain_labels, check_unhashed_fields
         from mimac import extensions
 
         checks.register(check_chain_labels, checks.Tags.models)
+        checks.register(check_unhashed_fields, checks.Tags.models)
         # Re-create triggers a migration dropped (SQLite remakes tables) and give new ledger tables theirs.
         post_migrate.connect(triggers.install, sender=self, dispatch_uid="ledger_triggers")
         extensions.first_record_days.append(queries.earliest_day)

@@ -1,4 +1,5 @@
 from django.core import checks
+from django.db import models
 
 from ledger.models import ledger_models
 
@@ -26,4 +27,24 @@ def check_chain_labels(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
         seen[label] = model
+    return problems
+
+
+def check_unhashed_fields(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """What stays outside a row's hash is free text a purge or an eraser may blank (a note, a donor's name): the
+    triggers let an UPDATE blank it and nothing else, so it must be text that may be blank."""
+    problems = []
+    for model in ledger_models():
+        for name in model.unhashed_fields:
+            field = model._meta.get_field(name)
+            text = isinstance(field, models.CharField | models.TextField) and field.blank
+            if not text or name in model.chain_fields:
+                problems.append(
+                    checks.Error(
+                        f"{model._meta.label}.{name} is outside the hash but is not erasable text.",
+                        hint="Only text that may be blank stays out of chain_fields, for a purge to blank it.",
+                        obj=model,
+                        id="ledger.E003",
+                    )
+                )
     return problems

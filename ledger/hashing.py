@@ -35,8 +35,10 @@ def link_hash(previous: str, label: str, sequence: int, values: dict) -> str:
 
 
 def chained_values(entry) -> dict:
-    """The values of the fields `entry` chains, as its hash reads them."""
+    """The values of the fields `entry` chains, as its hash reads them: a decimal field given as a number or text
+    (a quantity of 5, an amount of "12.5") is hashed as the decimal the database gives back."""
     values = {name: getattr(entry, name) for name in entry.chain_fields}
-    if isinstance(values.get("quantity"), int | str | float):
-        values["quantity"] = Decimal(str(values["quantity"]))
+    for name, value in values.items():
+        if isinstance(value, int | str | float) and entry._meta.get_field(name).get_internal_type() == "DecimalField":
+            values[name] = Decimal(str(value))
     return values

@@ -25,6 +25,12 @@ The table below is also in the README; the permission matrix test holds every UR
 | view ledger rows     | yes         | yes     | own rows  | own rows         |
 | correct ledger rows  | yes         | no      | own rows  | own rows         |
 | the audit (read only)| yes         | yes     | no        | no               |
+| money page, rows, statement | yes  | yes     | yes       | yes              |
+| record money, count the cash | yes | no      | yes       | no               |
+| correct money rows   | yes         | no      | own rows  | no               |
+| see who paid (a member's dues, donors named to coordinators) | yes | yes | own dues | own dues |
+| see receipt photos   | yes         | yes     | no        | no               |
+| money accounts and settings, erase a donor's name | yes | no | no | no         |
 
 Pages that span chapters (the week of pickups, today's pickups) show only the chapters where the
 user may take the action; suppliers and schedules are planned by coordinators.
@@ -36,6 +42,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from mimac import extensions
 from mimac.models import Chapter, Hub, Membership, Photo, Role, TrailEvent, record
 
 
@@ -56,6 +63,12 @@ class Action(StrEnum):
     VIEW_LEDGER = "view ledger"
     CORRECT_LEDGER = "correct ledger"
     VIEW_AUDIT = "view the audit"
+    VIEW_MONEY = "view money"
+    RECORD_MONEY = "record money"
+    CORRECT_MONEY = "correct money"
+    VIEW_PAYERS = "view who paid"
+    VIEW_RECEIPTS = "view receipts"
+    MANAGE_MONEY = "manage money"
 
 
 OBSERVING = "observing"
@@ -79,6 +92,16 @@ ALLOWED = {
     Action.VIEW_LEDGER: {Role.COORDINATOR, Role.AUDITOR},
     Action.CORRECT_LEDGER: {Role.COORDINATOR},
     Action.VIEW_AUDIT: {Role.COORDINATOR, Role.AUDITOR},
+    # Every member sees where every dollar went; who paid and the receipts (names, card digits) fewer do.
+    Action.VIEW_MONEY: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER, OBSERVING},
+    # Auditors check the money and do not move it; money going out needs a second trusted member too.
+    Action.RECORD_MONEY: {Role.COORDINATOR, Role.VOLUNTEER},
+    # Besides these, whoever may record money may correct the rows they recorded.
+    Action.CORRECT_MONEY: {Role.COORDINATOR},
+    # Besides these, a member sees their own dues.
+    Action.VIEW_PAYERS: {Role.COORDINATOR, Role.AUDITOR},
+    Action.VIEW_RECEIPTS: {Role.COORDINATOR, Role.AUDITOR},
+    Action.MANAGE_MONEY: {Role.COORDINATOR},
 }
 
 
@@ -190,6 +213,9 @@ def get_membership(request, pk: int, action: Action) -> Membership:
 
 
 def get_photo(request, pk: int, action: Action) -> Photo:
+    """A photo, for who may take `action` in its chapter and what any app names for it besides (a receipt)."""
     photo = get_object_or_404(Photo.objects.select_related("chapter"), pk=pk)
     require(request.user, photo.chapter, action)
+    for needed in filter(None, (rule(photo) for rule in extensions.photo_actions)):
+        require(request.user, photo.chapter, needed)
     return photo

@@ -13,4 +13,5 @@ def navigation(request):
         "nav_routes": access.may_somewhere(user, Action.PLAN_ROUTES),
         "nav_hub_desk": access.may_somewhere(user, Action.HUB_DESK),
         "nav_audit": access.may_somewhere(user, Action.VIEW_AUDIT),
+        "nav_money": access.may_somewhere(user, Action.VIEW_MONEY),
     }

@@ -29,6 +29,12 @@ Operations.
   saved (recipients' edit and status pages). Deliveries plans its standing deliveries again.
 - `closure_day_changes`: functions `(chapter, date) -> None` called after a closure day of the chapter was
   added or removed (pickups' closure pages, which plan pickups themselves). Deliveries plans that day's routes.
+- `photo_actions`: functions `(photo) -> Action | None` that name what seeing a photo takes beyond being a member
+  of its chapter, for a photo an app guards more closely; `access.get_photo` requires each. Money names
+  `Action.VIEW_RECEIPTS` for a receipt (the no-faces check leaves names and card digits on it).
+- `retention_purges`: functions `(apply: bool) -> str` that erase what an app keeps past its retention (or, when
+  not `apply`, only count it) and say so in a line; `purge_households`, the monthly retention job that `restore`
+  runs again, calls each after the households. Money erases donors' names.
 """
 
 import datetime
@@ -69,6 +75,8 @@ household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []
 household_changes: list[Callable[[Any], None]] = []
 closure_day_changes: list[Callable[[Any, datetime.date], None]] = []
+photo_actions: list[Callable[[Any], Any]] = []
+retention_purges: list[Callable[[bool], str]] = []
 
 
 def sections(registered: list[Section], request: HttpRequest, obj) -> list[Rendering]:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "recipients",
     "deliveries",
     "hubdesk",
+    "money",
     "audit",
     "dashboard",
     "mimac.admin_site.CoalitionAdminConfig",
@@ -255,6 +256,8 @@ TRAIL_RETENTION_MONTHS = env_int("TRAIL_RETENTION_MONTHS", 12, minimum=1)
 # installed and enabled in SYSTEMD_UNIT_DIR (mimac/checks.py).
 SYSTEMD_TIMERS = env_bool("SYSTEMD_TIMERS", False)
 SYSTEMD_UNIT_DIR = Path(env_str("SYSTEMD_UNIT_DIR", "/etc/systemd/system"))
+# A donor who asked to be named is named this long after the donation; purge_households then erases the name.
+DONOR_NAME_RETENTION_MONTHS = env_int("DONOR_NAME_RETENTION_MONTHS", 12, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

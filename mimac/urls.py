@@ -49,6 +49,7 @@ urlpatterns = [
     path("recipients/", include("recipients.urls")),
     path("deliveries/hub/", include("hubdesk.urls")),  # the hub desk's own app, where people know it
     path("deliveries/", include("deliveries.urls")),
+    path("money/", include("money.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
+import datetime
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +13,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from mimac import two_factor
 from mimac.models import Role, Trust
+from money import services as money_services
+from money.models import MoneySettings
 from tests.factories import make_chapter, make_hub, make_member, make_user
 
 # Hypothesis keeps its caches beside the tests unless told otherwise: a test run leaves nothing in the work tree.
@@ -108,3 +112,19 @@ def world(db):
         other_coordinator=make_member(other_chapter, "coordinator2", Role.COORDINATOR),
         admin=make_user("admin", is_superuser=True, is_staff=True),
     )
+
+
+@pytest.fixture
+def books(world):
+    """Riverside's cash box (200.00 brought forward) and credit union account (1,000.00), opened 40 days ago;
+    receipts needed above 25.00, every outflow countersigned (the default)."""
+    MoneySettings.objects.create(chapter=world.chapter, receipt_above=Decimal(25))
+    world.chapter.__dict__.pop("_money_settings", None)
+    opened = world.chapter.today() - datetime.timedelta(days=40)
+    by = world.coordinator.user
+    accounts = {
+        name: money_services.open_account(chapter=world.chapter, by=by, name=name, kind=kind, holds=holds, date=opened)
+        for name, kind, holds in [("Cash box", "cash", Decimal(200)), ("Credit union", "bank", Decimal(1000))]
+    }
+    cash, bank = accounts["Cash box"], accounts["Credit union"]
+    return SimpleNamespace(cash=cash, bank=bank, opened=opened)

@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from hubdesk.models import Spoilage
 from mimac.models import Category, Photo
+from money import services as money_services
+from money.models import MoneyEntry
 from pickups.models import Pickup
 from recipients.models import Household
 from tests import images
-from tests.factories import make_pickup
+from tests.factories import PASSWORD, make_pickup
 
 
 def _zip() -> bytes:
@@ -61,7 +63,15 @@ def _pickup_post(client, world, photo):
     return client.post(reverse("pickups:pickup_record", args=[pickup.pk]), data)
 
 
-UPLOADS = {"spoilage": _spoilage_post, "pickup": _pickup_post}
+def _receipt_post(client, world, photo):
+    cash = money_services.open_account(chapter=world.chapter, by=world.coordinator.user, name="Cash box",
+                                       kind="cash", holds=100, date=world.chapter.today())  # fmt: skip
+    data = {"date": world.chapter.today(), "account": cash.pk, "amount": "40", "purpose": "fuel", "receipt": photo,
+            "countersign_username": "volunteer", "countersign_password": PASSWORD}  # fmt: skip
+    return client.post(reverse("money:record", args=[world.chapter.code, "spending"]), data)
+
+
+UPLOADS = {"spoilage": _spoilage_post, "pickup": _pickup_post, "receipt": _receipt_post}
 
 
 @pytest.mark.parametrize("upload", sorted(UPLOADS))
@@ -75,6 +85,7 @@ def test_every_photo_upload_refuses_a_hostile_file_and_keeps_nothing(client, wor
     assert not Photo.objects.exists()
     assert not Spoilage.objects.exists()
     assert not Pickup.objects.filter(status="done").exists()
+    assert not MoneyEntry.objects.filter(kind="spending").exists()
 
 
 def test_a_photo_with_an_archive_appended_is_kept_without_it(client, world):

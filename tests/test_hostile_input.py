@@ -62,9 +62,8 @@ ALLOWED_ANSWERS = {200, 302, 400, 403, 404, 405, 429}
 
 
 def _app_rows() -> dict:
-    models = [
-        m for label in ("mimac", "pickups", "recipients", "deliveries") for m in apps.get_app_config(label).get_models()
-    ]
+    labels = ("mimac", "pickups", "recipients", "deliveries", "money")
+    models = [m for label in labels for m in apps.get_app_config(label).get_models()]
     return {model: model._base_manager.count() for model in models if model not in LOGS}
 
 

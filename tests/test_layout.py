@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["mimac", "ledger", "pickups", "recipients", "deliveries", "hubdesk", "audit", "dashboard"]
+APPS = ["mimac", "ledger", "pickups", "recipients", "deliveries", "hubdesk", "money", "audit", "dashboard"]
 MOST_LINES = 400
 
 

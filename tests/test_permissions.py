@@ -17,6 +17,7 @@ from django.urls import reverse
 from deliveries.models import Pause
 from mimac.models import Category, Photo, Role
 from mimac.photos import clean_photo
+from money import services as money
 from pickups.services import plan_schedule, record_done
 from tests import images
 from tests.factories import (
@@ -126,6 +127,18 @@ def _pause(world):
 STANDING = lambda world: {"pk": _standing_route(world).pk}  # noqa: E731
 PLACE = lambda world: {"pk": _standing_route(world).places.get().pk}  # noqa: E731
 PAUSE = lambda world: {"pk": _pause(world).pk}  # noqa: E731
+def _money(world, what=""):
+    """Riverside's cash box, 100.00 in it; and as asked, a donation named to every member or a count."""
+    by, today = world.coordinator.user, world.chapter.today()
+    box = money.open_account(chapter=world.chapter, by=by, name="Cash box", kind="cash", holds=100, date=today)
+    if what == "donation":
+        return money.record(account=box, by=by, kind="donation", amount=20, date=today, donor_named_to="members",
+                            donor_name="Rosa").pk  # fmt: skip
+    if what == "count":
+        return money.count_cash(account=box, by=by, date=today, amount=100, counted_by=world.volunteer.user).pk
+    return box.pk
+
+
 MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
@@ -231,6 +244,19 @@ MATRIX = {
     "deliveries:pauses": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
     "deliveries:pause_edit": Case("get", "in 404 404 200 404 404 200", PAUSE),
     "deliveries:pause_end": Case("post", "in 404 404 302 404 404 302", PAUSE),
+    "money:choose": Case("get", "in 302 302 302 302 302 200"),
+    "money:home": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:rows": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:statement": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "money:record": Case("get", "in 200 403 200 403 404 200", lambda w: {"code": w.chapter.code, "kind": "spending"}),
+    "money:transfer": Case("get", "in 200 403 200 403 404 200", CHAPTER),
+    "money:cash_count": Case("get", "in 200 403 200 403 404 200", CHAPTER),
+    "money:accounts": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "money:settings": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "money:account_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _money(w)}),
+    "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "donation")}),
+    "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _money(w, "donation")}),
+    "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "count")}),
 }
 
 

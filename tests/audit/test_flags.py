@@ -16,6 +16,9 @@ from deliveries import services as deliveries_services
 from deliveries.models import HouseholdReport
 from hubdesk import services as hubdesk_services
 from ledger import services as ledger
+from money import services as money_services
+from money.models import Account, MoneySettings
+from money.rules import balance_of
 from pickups import services as pickups_services
 from pickups.models import PickupLine
 from tests.audit.recording import on_day, receive
@@ -77,6 +80,21 @@ def _one_of_every_flag(world, produce, n):
         deliveries_services.record_stop(stop=stop, by=by, outcome="delivered", lines=[(produce, 3)])
     ledger.correct(route.stops.get(household=household).delivered_lines.get(), by=by, quantity=0, reason="kept")
     HouseholdReport.objects.create(household=household, date=today, kind="nothing", via="phone", recorded_by=by)
+    _money_beyond_the_rules(world)
+
+
+def _money_beyond_the_rules(world):
+    """Spending by one person without a receipt, allowed when the thresholds were higher, and a count 5.00 short."""
+    by, today = world.volunteer.user, world.chapter.today()
+    MoneySettings.objects.update_or_create(chapter=world.chapter, defaults={"countersign_above": 100,
+                                                                           "receipt_above": 100})  # fmt: skip
+    world.chapter.__dict__.pop("_money_settings", None)
+    box = Account.objects.filter(chapter=world.chapter).first() or money_services.open_account(
+        chapter=world.chapter, by=by, name="Cash box", kind="cash", holds=Decimal(1000), date=today
+    )
+    money_services.record(account=box, by=by, kind="spending", purpose="fuel", amount=Decimal(10), date=today)
+    money_services.count_cash(account=box, by=by, date=today, amount=balance_of(box) - 5, counted_by=by)
+    MoneySettings.objects.filter(chapter=world.chapter).update(countersign_above=0, receipt_above=0)
 
 
 def test_the_rows_behind_every_flag_run_the_same_queries_for_1_and_25_rows(client, world, produce):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from deliveries import services
 from deliveries.models import RouteLoad, Stop
+from mimac.countersign import OWN_COUNTERSIGN
 from mimac.models import Category
 from tests.factories import PASSWORD, make_household, make_route
 from tests.pages import assert_clean_page
@@ -95,7 +96,20 @@ def test_the_countersign_answers_a_wrong_password_as_it_answers_someone_who_may_
 
     wrong = refusal("newcomer", "wrong-password")
     assert refusal("newcomer", PASSWORD) == wrong, "an observing member's right password tells nothing"
-    assert refusal("volunteer", PASSWORD) == wrong, "nor the recorder's own"
     assert refusal("coordinator2", PASSWORD) == wrong, "nor another chapter's coordinator's"
     assert wrong == {"__all__": [COUNTERSIGN_REFUSED]}
+
+
+def test_the_recorder_is_told_plainly_they_cannot_countersign_their_own_load_out(client, world):
+    """Named before any password is checked, so the answer is the same with their right password or a wrong one."""
+    route = _route(world)
+    produce = Category.objects.get(code="produce")
+    client.force_login(world.volunteer.user)
+    url = reverse("deliveries:route_load", args=[route.pk])
+    data = {"direction": "out", f"category_{produce.pk}": "20", "countersign_username": "Volunteer"}
+    for password in (PASSWORD, "wrong-password"):
+        response = client.post(url, {**data, "countersign_password": password})
+        assert response.context["form"].errors == {"__all__": [OWN_COUNTERSIGN]}
+    assert not RouteLoad.objects.exists()
+    assert not AccessAttempt.objects.exists(), "no password was tried"
     assert not RouteLoad.objects.exists()

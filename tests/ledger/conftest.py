@@ -7,6 +7,7 @@ from deliveries.models import HouseholdReport, RouteLoad
 from hubdesk import services as hubdesk_services
 from ledger.models import ledger_models
 from mimac.models import Category
+from money import services as money_services
 from pickups import services as pickups_services
 from tests.factories import make_household, make_pickup, make_route
 
@@ -35,6 +36,13 @@ def every_kind(world, produce):
     hubdesk_services.record_handout(hub=hub, by=volunteer, date=today, lines=[(produce, 5)], household=household)
     hubdesk_services.record_spoilage(hub=hub, by=volunteer, date=today, category=produce, quantity=3, reason="mould")
     hubdesk_services.record_count(hub=hub, by=volunteer, date=today, counted_by=coordinator, lines=[(produce, 0)])
+    cash = money_services.open_account(chapter=world.chapter, by=coordinator, name="Cash box", kind="cash", holds=0,
+                                       date=today)  # fmt: skip
+    money_services.count_cash(account=cash, by=volunteer, date=today, amount=Decimal(0), counted_by=coordinator)
+    money_services.record(
+        account=cash, by=volunteer, kind="donation", amount=Decimal("25.50"), date=today, donor_named_to="members",
+        donor_name="Rosa's Bakery",
+    )  # fmt: skip
     rows = {model: model.objects.first() for model in ledger_models()}
     assert all(rows.values()), [model for model, row in rows.items() if row is None]
     return rows

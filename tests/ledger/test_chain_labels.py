@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
-from ledger.checks import check_chain_labels
+from ledger.checks import check_chain_labels, check_unhashed_fields
 from ledger.hashing import GENESIS, chained_values, link_hash
 from ledger.models import QuantityEntry, ledger_models
 
@@ -22,6 +22,8 @@ HASHED_WITH = {
     "pickups_intakecheck": "pickups.intakecheck",
     "pickups_intakecheckline": "pickups.intakecheckline",
     "pickups_pickupline": "pickups.pickupline",
+    "money_moneyentry": "money.moneyentry",
+    "money_cashcount": "money.cashcount",
 }
 
 
@@ -66,6 +68,25 @@ def test_two_models_may_not_share_a_label():
         assert [problem.id for problem in check_chain_labels()] == ["ledger.E002"]
     finally:
         _forget(Twin)
+
+
+def test_what_stays_outside_the_hash_is_erasable_text():
+    """The triggers let an UPDATE blank an unhashed field and nothing else: a number there could be rewritten."""
+
+    class Careless(QuantityEntry):
+        chapter_source = "chapter_id"
+        chain_label = "ledger.careless"
+        price = models.DecimalField(max_digits=5, decimal_places=2)
+        unhashed_fields = ("price",)
+
+        class Meta(QuantityEntry.Meta):
+            app_label = "ledger"
+
+    try:
+        assert [(problem.id, problem.obj) for problem in check_unhashed_fields()] == [("ledger.E003", Careless)]
+    finally:
+        _forget(Careless)
+    assert check_unhashed_fields() == [], "a note and a donor's name are text that may be blank"
 
 
 def _forget(model: type[models.Model]) -> None:

@@ -44,6 +44,8 @@ def test_a_raw_update_of_a_quantity_or_any_hashed_field_is_refused(world, every_
         )
         if hasattr(row, "quantity"):
             assert _refused(f"UPDATE {table} SET quantity = quantity + 1 WHERE id = %s", [row.pk]), model
+        if hasattr(row, "amount"):
+            assert _refused(f"UPDATE {table} SET amount = amount + 1 WHERE id = %s", [row.pk]), model
     line = every_kind[RouteLoad]
     line.refresh_from_db()
     assert line.correction_reason == ""

@@ -50,7 +50,6 @@ class Job:
 
 JOBS = (
     Job("plan_pickups", DAY, _("Plans the pickups of the next eight weeks from the schedules")),
-    # Built on its own branch: counted from the day its command exists (see `installed`).
     Job("plan_deliveries", DAY, _("Plans the delivery routes from the standing arrangements")),
     Job("verify_ledger", DAY, _("Checks every chapter's ledger chain")),
     Job("purge_households", MONTH, _("Erases the personal data of households past the retention period")),

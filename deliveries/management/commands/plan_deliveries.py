@@ -3,10 +3,11 @@ import datetime
 from django.core.management.base import BaseCommand
 
 from deliveries.planner import plan_everything
+from mimac.jobs import PeriodicJob
 from recipients.models import Household
 
 
-class Command(BaseCommand):
+class Command(PeriodicJob, BaseCommand):
     help = (
         "Draft each delivery day's routes from the standing routes, as many days ahead as each chapter says (7 "
         "unless set). Safe to run again and again (run it daily from cron): it never duplicates, never touches a "

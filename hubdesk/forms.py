@@ -137,7 +137,7 @@ class StockCountForm(CategoryQuantitiesMixin, forms.Form):
                         "%(hub)s has never held %(category)s: no pickup, handout, load or count records it. "
                         "Record how it came in first."
                     )
-                    % {"hub": self.hub.name, "category": category.name},
+                    % {"hub": self.hub.name, "category": category.label},
                 )
         if not self.errors and not self.lines():
             raise forms.ValidationError(_("Enter at least one count."))

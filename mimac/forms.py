@@ -18,7 +18,7 @@ from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
 def quantity_field(category, **options) -> forms.DecimalField:
     """A quantity of one category, labelled with its unit, at most what one line can plausibly hold."""
     return forms.DecimalField(
-        label=f"{category.name} ({category.get_unit_display()})",
+        label=f"{category.label} ({category.get_unit_display()})",
         required=False,
         min_value=0,
         max_value=MAX_LINE_QUANTITY[category.unit],
@@ -178,6 +178,7 @@ class ChapterForm(VersionedModelForm):
             "audit_tolerance_percent",
             "spoilage_flag_percent",
             "coordinators_two_factor",
+            "paper_language",
         ]
 
 

@@ -249,7 +249,7 @@ class BaseLineFormSet(forms.BaseFormSet):
                 continue
             if category in seen:
                 raise forms.ValidationError(
-                    _("%(category)s is there twice: put it on one line.") % {"category": category.name}
+                    _("%(category)s is there twice: put it on one line.") % {"category": category.label}
                 )
             seen.add(category)
             lines.append((category, form.cleaned_data["quantity"]))

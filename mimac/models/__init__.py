@@ -13,6 +13,7 @@ from mimac.models.chapters import (
 from mimac.models.goods import MAX_LINE_QUANTITY, Category, Photo, Unit
 from mimac.models.people import (
     VOUCHES_NEEDED,
+    LanguagePreference,
     Membership,
     MembershipEvent,
     MembershipQuerySet,
@@ -32,6 +33,7 @@ __all__ = [
     "Chapter",
     "ClosureDay",
     "Hub",
+    "LanguagePreference",
     "Membership",
     "MembershipEvent",
     "MembershipQuerySet",

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as noop
 
 from mimac.models.chapters import Chapter
 from mimac.photos import PhotoField
@@ -21,6 +23,26 @@ class Unit(models.TextChoices):
 
 # The most one ledger line may hold; more is almost surely a slip (an extra zero).
 MAX_LINE_QUANTITY = {Unit.POUND: Decimal("5000"), Unit.ITEM: Decimal("5000")}
+
+
+# The seeded categories' names, by code (0002_seed_categories): the catalogues translate them while a category
+# keeps the name it was seeded with.
+SEEDED_NAMES = {
+    "produce": noop("Produce"),
+    "dairy-and-eggs": noop("Dairy and eggs"),
+    "bakery": noop("Bakery"),
+    "meat-and-fish": noop("Meat and fish"),
+    "prepared-meals": noop("Prepared meals"),
+    "dry-goods": noop("Dry goods"),
+    "canned-goods": noop("Canned goods"),
+    "frozen": noop("Frozen"),
+    "baby-food-and-formula": noop("Baby food and formula"),
+    "hygiene-products": noop("Hygiene products"),
+    "diapers": noop("Diapers"),
+    "clothing": noop("Clothing"),
+    "school-supplies": noop("School supplies"),
+    "books": noop("Books"),
+}
 
 
 class Category(models.Model):
@@ -40,6 +62,9 @@ class Category(models.Model):
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     is_food = models.BooleanField(_("food"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # The name in other languages, by language code ({"es": "Pañales"}): for a category the catalogues do not
+    # know, or one whose name was reworded.
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-is_food", "name"]
@@ -47,7 +72,18 @@ class Category(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(code=""), name="mimac_category_code_not_empty")]
 
     def __str__(self):
-        return f"{self.name} ({self.get_unit_display()})"
+        return f"{self.label} ({self.get_unit_display()})"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the one given for it, else the catalogue's for a seeded category
+        still named as seeded, else the name."""
+        language = (get_language() or "en").split("-")[0]
+        if self.names.get(language):
+            return self.names[language]
+        if SEEDED_NAMES.get(self.code) == self.name:
+            return gettext(self.name)  # marked with gettext_noop above
+        return self.name
 
     @classmethod
     def free_code(cls, name: str) -> str:
@@ -77,4 +113,8 @@ class Photo(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self):
-        return f"{self.chapter.code} photo {self.pk} ({self.uploaded_at:%Y-%m-%d})"
+        return _("%(chapter)s photo %(number)s (%(day)s)") % {
+            "chapter": self.chapter.code,
+            "number": self.pk,
+            "day": f"{self.uploaded_at:%Y-%m-%d}",
+        }

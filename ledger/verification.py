@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_noop
 
 from ledger.hashing import GENESIS, link_hash
 from ledger.models import LedgerHead, ledger_models
@@ -29,12 +29,12 @@ class Row:
 
 # What a break reads: stored in English (ChainCheck.problem, the command's output) and translated where the audit
 # shows it, by matching the stored text against these.
-DELETED_AT_END = noop("The chain ends at sequence %(rows)s but its head says %(head)s: rows deleted.")
-HEAD_MISMATCH = noop("The chain's head does not match its last row.")
-MISSING = noop("Sequence %(sequence)s is missing (deleted) before %(row)s.")
-AFTER_HEAD = noop("%(row)s comes after the chain's head (%(head)s): inserted in the database.")
-CHANGED = noop("%(row)s does not match its hash: changed, or inserted, in the database.")
-SHARED = noop("%(row)s shares sequence %(sequence)s with another row: inserted in the database.")
+DELETED_AT_END = gettext_noop("The chain ends at sequence %(rows)s but its head says %(head)s: rows deleted.")
+HEAD_MISMATCH = gettext_noop("The chain's head does not match its last row.")
+MISSING = gettext_noop("Sequence %(sequence)s is missing (deleted) before %(row)s.")
+AFTER_HEAD = gettext_noop("%(row)s comes after the chain's head (%(head)s): inserted in the database.")
+CHANGED = gettext_noop("%(row)s does not match its hash: changed, or inserted, in the database.")
+SHARED = gettext_noop("%(row)s shares sequence %(sequence)s with another row: inserted in the database.")
 PROBLEMS = [DELETED_AT_END, HEAD_MISMATCH, MISSING, AFTER_HEAD, CHANGED, SHARED]
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_noop
 
 from mimac.models.chapters import Chapter
 from mimac.photos import PhotoField
@@ -28,20 +28,20 @@ MAX_LINE_QUANTITY = {Unit.POUND: Decimal("5000"), Unit.ITEM: Decimal("5000")}
 # The seeded categories' names, by code (0002_seed_categories): the catalogues translate them while a category
 # keeps the name it was seeded with.
 SEEDED_NAMES = {
-    "produce": noop("Produce"),
-    "dairy-and-eggs": noop("Dairy and eggs"),
-    "bakery": noop("Bakery"),
-    "meat-and-fish": noop("Meat and fish"),
-    "prepared-meals": noop("Prepared meals"),
-    "dry-goods": noop("Dry goods"),
-    "canned-goods": noop("Canned goods"),
-    "frozen": noop("Frozen"),
-    "baby-food-and-formula": noop("Baby food and formula"),
-    "hygiene-products": noop("Hygiene products"),
-    "diapers": noop("Diapers"),
-    "clothing": noop("Clothing"),
-    "school-supplies": noop("School supplies"),
-    "books": noop("Books"),
+    "produce": gettext_noop("Produce"),
+    "dairy-and-eggs": gettext_noop("Dairy and eggs"),
+    "bakery": gettext_noop("Bakery"),
+    "meat-and-fish": gettext_noop("Meat and fish"),
+    "prepared-meals": gettext_noop("Prepared meals"),
+    "dry-goods": gettext_noop("Dry goods"),
+    "canned-goods": gettext_noop("Canned goods"),
+    "frozen": gettext_noop("Frozen"),
+    "baby-food-and-formula": gettext_noop("Baby food and formula"),
+    "hygiene-products": gettext_noop("Hygiene products"),
+    "diapers": gettext_noop("Diapers"),
+    "clothing": gettext_noop("Clothing"),
+    "school-supplies": gettext_noop("School supplies"),
+    "books": gettext_noop("Books"),
 }
 
 

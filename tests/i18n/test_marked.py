@@ -109,3 +109,17 @@ def test_gettext_is_only_called_on_literal_strings():
     """makemessages reads literals only: `_(name)` would be shown in English whatever the catalogue holds."""
     files = [path for app in APPS for path in (settings.BASE_DIR / app).rglob("*.py") if "migrations" not in path.parts]
     assert [call for path in files for call in _gettext_calls_on_variables(path)] == []
+
+
+def test_gettext_is_never_imported_under_a_name_makemessages_does_not_know():
+    """`gettext_noop as noop` hides every noop("…") from makemessages."""
+    files = [path for app in APPS for path in (settings.BASE_DIR / app).rglob("*.py") if "migrations" not in path.parts]
+    hidden = [
+        f"{path.relative_to(settings.BASE_DIR)}: {alias.name} as {alias.asname}"
+        for path in files
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.asname and alias.asname not in GETTEXT
+    ]
+    assert hidden == []

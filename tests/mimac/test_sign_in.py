@@ -5,7 +5,7 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
-OPEN_TO_ANONYMOUS = {"login", "logout", "signed_out", "healthz", "password_set", "password_set_done"}
+OPEN_TO_ANONYMOUS = {"login", "logout", "signed_out", "healthz", "password_set", "password_set_done", "set_language"}
 SIGN_IN_REQUIRED = sorted(path for name, path in all_urls().items() if name not in OPEN_TO_ANONYMOUS)
 
 

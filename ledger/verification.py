@@ -5,8 +5,7 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from ledger.hashing import GENESIS, link_hash
 from ledger.models import LedgerHead, ledger_models

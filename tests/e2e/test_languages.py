@@ -128,7 +128,8 @@ def test_a_volunteers_day_in_each_language(open_tab, day, language, settings, tm
 
     # The route: the address keeps its order on a right-to-left page.
     found = page.evaluate(ADDRESS_JS, "107 Elm St")
-    assert found is not None and found["isolated"] == "isolate"
+    assert found is not None
+    assert found["isolated"] == "isolate"
     assert found["number"] < found["street"], "107 lies left of Elm"
 
     stop = day["route"].stops.get()
@@ -142,7 +143,7 @@ def test_a_volunteers_day_in_each_language(open_tab, day, language, settings, tm
 
     journey.go(reverse("hubdesk:desk", args=[day["hub"].pk]))
     assert_right(page, language)
-    # The code typed on an Arabic keyboard: RIV-٠٠٠١ is RIV-0001.
+    # The code typed on an Arabic keyboard, in Arabic-Indic digits.
     page.locator("#id_household_code").fill(day["amina"].code.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")))
     produce = Category.objects.get(code="produce")
     page.locator(f"#id_category_{produce.pk}").fill("3")

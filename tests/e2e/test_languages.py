@@ -10,12 +10,13 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from hubdesk.models import Handout
 from mimac.models import Category, Role
 from tests.factories import PASSWORD, make_chapter, make_household, make_hub, make_member, make_route
-from tests.i18n.catalogues import pseudo_locale
+from tests.i18n.catalogues import pseudo_locale, translations
 
 PSEUDO = "pseudo"  # Spanish's place, with the pseudo-locale's catalogue
 RIGHT_TO_LEFT = {"ar"}
@@ -48,7 +49,8 @@ NOT_ISOLATED_JS = """() => [...document.querySelectorAll('bdi, [data-user]')]
   .filter(el => getComputedStyle(el).unicodeBidi !== 'isolate')
   .map(el => el.outerHTML.slice(0, 80))"""
 
-# Where "107" and "Elm" stand inside the first element that holds the whole address.
+# Where "107" and "Elm" stand inside the first element that holds the whole address, and whether that element
+# is marked as user data and isolated (a block such as <p> is isolated by the browser, so the mark counts).
 ADDRESS_JS = """(address) => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -59,7 +61,8 @@ ADDRESS_JS = """(address) => {
       range.setStart(node, start); range.setEnd(node, start + length);
       return range.getBoundingClientRect().left;
     };
-    return {number: box(at, 3), street: box(at + 4, 3), isolated: getComputedStyle(node.parentElement).unicodeBidi};
+    const marked = node.parentElement.matches('bdi, [data-user]');
+    return {number: box(at, 3), street: box(at + 4, 3), isolated: marked && getComputedStyle(node.parentElement).unicodeBidi};
   }
   return null;
 }"""
@@ -161,3 +164,60 @@ def test_a_volunteers_day_in_each_language(open_tab, day, language, settings, tm
     )
     assert day["amina"].code in text
     assert re.search(r"107\s*Elm\s*St", text), "the address prints whole, in its order"
+
+
+ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+# A few of the data sheet's words in Arabic, for this test alone: the catalogue itself is translated apart.
+SHEET_IN_ARABIC = {
+    "What we hold about you": "ما نحتفظ به عنك",
+    "Address": "العنوان",
+    "Reference": "الرمز",
+    "Name they want used": "الاسم الذي يفضلونه",
+}
+
+
+def _print_data_sheet(open_tab, day) -> tuple[str, str]:
+    """The coordinator prints Amina's data sheet: the page's dir, and the PDF's text folded with NFKC (Arabic
+    presentation forms to letters), with the fonts the PDF embeds after it."""
+    journey = open_tab()
+    journey.sign_in("cora")
+    journey.go(reverse("recipients:household_data", args=[day["amina"].pk]))
+    page = journey.page
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.evaluate(NOT_ISOLATED_JS) == []
+    page.emulate_media(media="print")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    text = unicodedata.normalize("NFKC", " ".join(sheet.extract_text() for sheet in pdf.pages))
+    fonts = {str(font["/BaseFont"]) for sheet in pdf.pages for font in sheet["/Resources"]["/Font"].values()}
+    return page.locator("html").get_attribute("dir"), text + "\n" + " ".join(sorted(fonts))
+
+
+def _address_whole(text: str) -> bool:
+    return re.search(r"107\s*Elm\s*St", text) is not None
+
+
+def test_an_arabic_households_data_sheet_prints_in_arabic_right_to_left_with_its_address_whole(
+    open_tab, day, settings, tmp_path
+):
+    translations(settings, tmp_path, "ar", SHEET_IN_ARABIC)
+    direction, text = _print_data_sheet(open_tab, day)
+    assert direction == "rtl"
+    # Noto Sans Arabic draws a letter as a dotless shape and its dots, which a PDF's text layer cannot map back
+    # whole: the sheet is in Arabic when its labels print in the bundled Arabic font with Arabic letters.
+    assert "NotoSansArabic" in text
+    assert len(ARABIC_LETTER.findall(text)) >= 10
+    assert day["amina"].code in text
+    assert _address_whole(text), "the Latin address tokens, in their order"
+
+
+def test_with_the_arabic_catalogue_the_data_sheet_is_in_arabic(open_tab, day):
+    """The real catalogue (locale/ar): skipped until it translates the sheet's heading."""
+    with translation.override("ar"):
+        heading = translation.gettext("What we hold about you")
+    if not ARABIC_LETTER.search(heading):
+        pytest.skip("locale/ar does not translate the data sheet yet (make messages after translating)")
+    direction, text = _print_data_sheet(open_tab, day)
+    assert direction == "rtl"
+    assert "NotoSansArabic" in text
+    assert len(ARABIC_LETTER.findall(text)) >= 100, "the whole sheet in Arabic, not a few labels"
+    assert _address_whole(text)

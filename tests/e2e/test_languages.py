@@ -61,8 +61,9 @@ ADDRESS_JS = """(address) => {
       range.setStart(node, start); range.setEnd(node, start + length);
       return range.getBoundingClientRect().left;
     };
-    const marked = node.parentElement.matches('bdi, [data-user]');
-    return {number: box(at, 3), street: box(at + 4, 3), isolated: marked && getComputedStyle(node.parentElement).unicodeBidi};
+    const el = node.parentElement;
+    const isolated = el.matches('bdi, [data-user]') && getComputedStyle(el).unicodeBidi;
+    return {number: box(at, 3), street: box(at + 4, 3), isolated};
   }
   return null;
 }"""

@@ -26,7 +26,7 @@ def _hub_form(hub, **changes):
 def _chapter_form(world, **changes):
     chapter = world.chapter
     data = {"name": chapter.name, "time_zone": chapter.time_zone, "observation_days": 90, "pickup_cutoff_hours": 24}
-    data.update(spoilage_photo_above="10", audit_tolerance_percent="5", spoilage_flag_percent="15")
+    data.update(spoilage_photo_above="10", audit_tolerance_percent="5", spoilage_flag_percent="15", paper_language="en")
     return {**data, "version": chapter.version, **changes}
 
 

@@ -9,6 +9,7 @@ from mimac.forms import (
     VersionedModelForm,
     chapter_volunteers,
     password_field,
+    person_choice,
     quantity_field,
     username_field,
 )
@@ -31,7 +32,8 @@ class RouteForm(VersionedModelForm):
         self.fields["hub"].queryset = chapter.hubs.filter(active=True)
         for name in ("driver", "helpers"):
             self.fields[name].queryset = chapter_volunteers(chapter)
-            self.fields[name].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["driver"].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["helpers"].label_from_instance = person_choice
 
     def clean(self):
         cleaned = super().clean()

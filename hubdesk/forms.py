@@ -81,6 +81,7 @@ class SpoilageForm(forms.ModelForm):
     class Meta:
         model = Spoilage
         fields = ["date", "category", "quantity", "reason", "note"]
+        labels = {"category": _("Category")}
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, hub, **kwargs):

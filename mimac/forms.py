@@ -8,11 +8,18 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
+
+
+def person_choice(user) -> str:
+    """A member as a checkbox or radio label reads them: their name, isolated (<bdi>). Not for a <select>,
+    whose options hold text only."""
+    return format_html("<bdi>{}</bdi>", user.first_name or user.username)
 
 
 def quantity_field(category, **options) -> forms.DecimalField:

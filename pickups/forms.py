@@ -5,7 +5,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_day, check_quantity, quantity_field
+from mimac.forms import (
+    CategoryQuantitiesMixin,
+    VersionedModelForm,
+    chapter_day,
+    check_quantity,
+    person_choice,
+    quantity_field,
+)
 from mimac.models import PLANNING_DAYS, Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
@@ -61,6 +68,7 @@ class ScheduleForm(VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = PickupSchedule
         fields = ["hub", "starts_on", "ends_on", "window_start", "window_end", "default_volunteers", "active"]
+        labels = {"hub": _("Hub")}
         widgets = {
             "starts_on": _date_input(),
             "ends_on": _date_input(),
@@ -78,7 +86,7 @@ class ScheduleForm(VersionedModelForm):
             .objects.filter(memberships__chapter=chapter, memberships__active=True, memberships__trust=Trust.TRUSTED)
             .order_by("first_name")
         )
-        self.fields["default_volunteers"].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["default_volunteers"].label_from_instance = person_choice
         if self.instance.pk:
             self.initial.update(read_rrule(self.instance.rrule))
             self.initial["skip_dates_text"] = "\n".join(self.instance.skip_dates)

@@ -75,14 +75,18 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
+        return self.label_of(self.code, self.name, self.names)
+
+    @staticmethod
+    def label_of(code: str, name: str, names: dict) -> str:
         """The name in the active language: the one given for it, else the catalogue's for a seeded category
         still named as seeded, else the name."""
         language = (get_language() or "en").split("-")[0]
-        if self.names.get(language):
-            return self.names[language]
-        if SEEDED_NAMES.get(self.code) == self.name:
-            return gettext(self.name)  # marked with gettext_noop above
-        return self.name
+        if names.get(language):
+            return names[language]
+        if SEEDED_NAMES.get(code) == name:
+            return gettext(name)  # marked with gettext_noop above
+        return name
 
     @classmethod
     def free_code(cls, name: str) -> str:

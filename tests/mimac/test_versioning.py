@@ -186,7 +186,7 @@ def test_a_conflict_shows_choices_by_their_label_and_lists_by_their_names(client
     ]
     route = _route(world)
     assert _conflict_rows(client, route, {"helpers": []}, {"helpers": [world.observing.user.pk]}) == [
-        ("Helpers", "—", "Newcomer")
+        ("Helpers", "—", "<bdi>Newcomer</bdi>")  # a name, isolated as on the form
     ]
 
 

@@ -44,13 +44,15 @@ def problems(catalogue: polib.POFile, language: str) -> list[str]:
             continue
         if not ({"python-format", "python-brace-format"} & set(entry.flags)):
             continue
-        # Plural forms may leave the number out (Arabic's "one" and "two" often do), but never add or rename one.
+        # A plural form may leave the number out (Arabic's "one" and "two" often do) but never add or rename a
+        # placeholder; the last form, said of most numbers, keeps them all.
         wanted = placeholders(entry.msgid, entry.flags)
         wanted_plural = placeholders(entry.msgid_plural, entry.flags) if entry.msgid_plural else wanted
+        last = len(translations) - 1
         for form, translation in enumerate(translations):
             have = placeholders(translation, entry.flags)
             if entry.msgid_plural:
-                if not set(have) <= set(wanted) | set(wanted_plural) or (form > 1 and have != wanted_plural):
+                if not set(have) <= set(wanted) | set(wanted_plural) or (form == last and have != wanted_plural):
                     found.append(f"{where} form {form} has placeholders {have}, not {wanted_plural}")
             elif have != wanted:
                 found.append(f"{where} has placeholders {have}, not {wanted}")

@@ -61,9 +61,10 @@ def test_plural_forms_may_leave_the_number_out_but_never_rename_it():
             flags=["python-format"],
         )
 
-    # Arabic's "one" and "two" forms often say it in words.
+    # Arabic's "one" and "two" forms often say it in words; the last form ("other") keeps the number.
     assert catalogues.problems(_catalogue(plural("محطة", "محطتان", "%(count)s محطات")), "ar") == []
     assert catalogues.problems(_catalogue(plural("محطة", "محطتان", "%(number)s محطات")), "ar") != []
+    assert catalogues.problems(_catalogue(plural("محطة", "%(count)s محطات", "محطات")), "ar") != []
     assert catalogues.problems(_catalogue(plural("محطة", "")), "ar") != []
 
 

@@ -7,7 +7,6 @@ there, before signing in, it becomes the choice of whoever signs in next.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.utils import translation
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
@@ -15,11 +14,10 @@ from mimac.models import LanguagePreference
 
 # The session remembers a choice made on the sign-in page until someone signs in.
 CHOSEN_BEFORE_SIGN_IN = "language_chosen_before_sign_in"
-RIGHT_TO_LEFT = {"ar", "ur", "fa", "he", "ps", "yi"}
 # Arabic-Indic, Eastern Arabic-Indic (Persian, Urdu) and Bengali digits, as a localised keyboard types them.
 DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}})
 DIGITS.update({0x09E6 + d: str(d) for d in range(10)})
-DIGITS.update({0x066B: ".", 0x066C: ","})  # the Arabic decimal and thousands separators
+DIGITS.update({0x066B: ".", 0x066C: None})  # the Arabic decimal point; its thousands separator goes
 
 
 def ascii_digits(text):
@@ -77,7 +75,3 @@ def paper_language(household_language: str, chapter) -> str:
     if available(household_language):
         return household_language
     return chapter.paper_language
-
-
-def is_right_to_left(language: str) -> bool:
-    return translation.get_language_info(language)["bidi"] if available(language) else language in RIGHT_TO_LEFT

@@ -13,18 +13,25 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	done; exit 1
 
 .PHONY: run test lint format migrations-check install lock lock-check clean bench-faces bench-load bench bench-release \
-	bench-backup doctor
+	bench-backup doctor messages messages-check
+
+# The translation catalogues (locale/<language>/LC_MESSAGES/django.po) compiled with polib, so that neither
+# `make run` nor a server needs GNU gettext; only `make messages` and `make messages-check` do (makemessages).
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+MAKEMESSAGES = manage.py makemessages -l es -l ar -l bn --ignore=.venv --ignore=node_modules --ignore=bench \
+	--ignore=tests --add-location=file
 
 # `make run PORT=8001` serves on another port; `make run FRESH=1` rebuilds the demo dated today.
 PORT ?= 8000
 run: export DEBUG = 1
-run: $(STAMP)
+run: $(STAMP) $(COMPILED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo $(if $(FRESH),--fresh)
 	@echo "MIMAC is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(COMPILED)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
 # import-linter holds the layers of DESIGN.md (pyproject.toml); --no-cache keeps its cache out of the tree.
@@ -48,7 +55,25 @@ doctor:
 	@if [ -r "$(MIMAC_ENV)" ]; then MIMAC_DIR="$(CURDIR)" MIMAC_ENV="$(MIMAC_ENV)" deploy/mimac-manage doctor; \
 	else $(PY) manage.py doctor; fi
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) $(COMPILED)
+
+$(COMPILED) &: $(CATALOGUES) $(STAMP)
+	$(PY) locale/catalogues.py compile
+
+# Every string of the code into the catalogues (new ones untranslated), then compiled: after changing strings,
+# and after editing a translation.
+messages: $(STAMP)
+	$(PY) $(MAKEMESSAGES)
+	$(PY) locale/catalogues.py compile
+
+# Fails when a string of the code is missing or fuzzy in a catalogue, or a translation drops or changes a
+# placeholder. makemessages runs on a copy of the tree, which stays as it is.
+messages-check: $(STAMP)
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	tar -c --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./staticfiles --exclude=./photos \
+	  --exclude=./backups --exclude=./.ci --exclude='*.mo' . | tar -x -C "$$scratch" && \
+	(cd "$$scratch" && $(abspath $(PY)) $(MAKEMESSAGES) >/dev/null) && \
+	$(PY) locale/catalogues.py check "$$scratch/locale"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@python=$$($(FIND_PYTHON)) || { \
@@ -94,7 +119,7 @@ $(NODE_STAMP): package.json package-lock.json
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .coverage
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .coverage $(COMPILED)
 
 PHOTOS ?= ../shared/photos-dev
 bench-faces: $(STAMP)

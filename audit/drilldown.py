@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit import figures, flags, money
 from audit.flags import FLAGS
@@ -20,6 +20,14 @@ from money.models import CashCount, MoneyEntry
 from pickups.models import Pickup, PickupLine
 from pickups.queries import IntakeDifference
 from recipients.models import Household
+
+# The flows' names in a page title (FLOWS is keyed by these codes).
+FLOW_NAMES = {
+    "received": gettext_lazy("received"),
+    "delivered": gettext_lazy("delivered"),
+    "handed_out": gettext_lazy("handed out"),
+    "spoiled": gettext_lazy("spoiled"),
+}
 
 # What the drill-down lists besides the flows and the flags.
 OTHER_ROWS = {"count", "route", "missed", "served", "money"}
@@ -58,7 +66,7 @@ def rows_behind(what: str, params, chapter, hubs, period: Period) -> tuple:
         if params.get("unit") in Unit.values:
             rows = rows.filter(category__unit=params["unit"])
         related = ("category", "recorded_by", *FLOWS[what].described_with)
-        return rows.select_related(*related), _("Rows: %(what)s") % {"what": _(what.replace("_", " "))}
+        return rows.select_related(*related), _("Rows: %(what)s") % {"what": FLOW_NAMES[what]}
     if what == "count":
         count = params.get("count", "")
         rows = StockCountLine.objects.newest().filter(
@@ -104,13 +112,13 @@ def describe(row, zone, currency: str = "") -> dict:
             url=reverse("ledger:entry", args=[row._meta.model_name, row.pk]),
         )
         if hasattr(row, "quantity"):
-            described.update(what=row.category.name, quantity=row.quantity, unit=row.category.get_unit_display())
+            described.update(what=row.category.label, quantity=row.quantity, unit=row.category.get_unit_display())
     match row:
         case MoneyEntry() | CashCount():
             url = reverse("money:entry" if isinstance(row, MoneyEntry) else "money:count", args=[row.pk])
             described.update(date=row.date, url=url, **money.what(row, currency))
         case PickupLine():
-            facts = {"category": row.category.name, "supplier": row.pickup.supplier.name}
+            facts = {"category": row.category.label, "supplier": row.pickup.supplier.name}
             described.update(
                 date=row.pickup.date, hub=row.pickup.hub.name, what=_("%(category)s from %(supplier)s") % facts
             )
@@ -120,17 +128,17 @@ def describe(row, zone, currency: str = "") -> dict:
                 date=route.date,
                 hub=route.hub.name,
                 household=row.stop.household.code,
-                what=_("%(category)s on %(route)s") % {"category": row.category.name, "route": route.name},
+                what=_("%(category)s on %(route)s") % {"category": row.category.label, "route": route.name},
             )
         case HandoutLine():
             described.update(date=row.handout.date, hub=row.handout.hub.name, household=_to_whom(row.handout))
         case Spoilage():
-            facts = {"category": row.category.name, "reason": row.get_reason_display()}
+            facts = {"category": row.category.label, "reason": row.get_reason_display()}
             described.update(date=row.date, hub=row.hub.name, what=_("%(category)s: %(reason)s") % facts)
         case StockCountLine():
             described.update(date=row.stock_count.date, hub=row.stock_count.hub.name)
         case RouteLoad():
-            facts = {"direction": row.get_direction_display(), "category": row.category.name}
+            facts = {"direction": row.get_direction_display(), "category": row.category.label}
             described.update(date=row.route.date, hub=row.route.hub.name, what=_("%(direction)s: %(category)s") % facts)
         case Pickup():
             described.update(

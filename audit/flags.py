@@ -15,6 +15,7 @@ from deliveries.models import DeliveryLine, HouseholdReport, Stop
 from deliveries.queries import reports_with_flags
 from hubdesk.models import Handout
 from ledger.models import ChainCheck
+from ledger.verification import translated_problem
 from pickups import queries as pickup_queries
 from pickups.models import Pickup, PickupLine
 from recipients.models import Household
@@ -129,7 +130,7 @@ def chain_flag(check: ChainCheck | None, chapter) -> str:
     if not check.ok:
         return _("The ledger chain did not verify on %(at)s: %(problem)s") % {
             "at": f"{at:%Y-%m-%d %H:%M}",
-            "problem": check.problem,
+            "problem": translated_problem(check.problem),
         }
     if timezone.now() - check.at > CHAIN_CHECK_EVERY:
         return _("The ledger chain was last verified on %(day)s: is the nightly verify_ledger running?") % {

@@ -17,8 +17,8 @@ class AuditForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("There is no hub %(value)s among your chapters' hubs.")},
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ CSV_TABLES = {
         "hub,category,unit,opening,received,delivered,handed out,spoiled,expected,counted,difference,difference %,"
         "flagged",
         lambda report: [
-            [r.hub.name, line.category.name, line.category.unit, line.opening, line.received, line.delivered,
+            [r.hub.name, line.category.label, line.category.unit, line.opening, line.received, line.delivered,
              line.handed_out, line.spoiled, line.expected, line.counted, line.difference, line.share, line.flagged]
             for r in report.reconciliations for line in r.lines
         ],
@@ -22,7 +22,7 @@ CSV_TABLES = {
     "routes": (
         "route,date,volunteers,category,unit,loaded,returned,delivered,unaccounted,flagged",
         lambda report: [
-            [b.route.name, b.route.date, ", ".join(v.first_name or v.username for v in b.volunteers), b.category.name,
+            [b.route.name, b.route.date, ", ".join(v.first_name or v.username for v in b.volunteers), b.category.label,
              b.category.unit, b.loaded, b.returned, b.delivered, b.unaccounted, b.flagged]
             for b in with_routes(report.route_balances)
         ],

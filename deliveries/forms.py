@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
 from mimac.countersign import CountersignForm
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, quantity_field
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, person_choice, quantity_field
 from mimac.models import Category
 from recipients.models import DietaryNeed, Household, NonFoodNeed
 
@@ -24,7 +24,8 @@ class RouteForm(VersionedModelForm):
         self.fields["hub"].queryset = chapter.hubs.filter(active=True)
         for name in ("driver", "helpers"):
             self.fields[name].queryset = chapter_volunteers(chapter)
-            self.fields[name].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["driver"].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["helpers"].label_from_instance = person_choice
         if self.instance.standing_route_id:
             # The planner drafts its standing route's day: another day or hub is another route.
             for name in ("date", "hub"):
@@ -196,8 +197,12 @@ class LoadForm(CategoryQuantitiesMixin, CountersignForm):
 class RouteListForm(forms.Form):
     """Which days the route list shows. Blank "From" means from the first route, blank "To" to the last."""
 
-    starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         cleaned = super().clean()

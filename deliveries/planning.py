@@ -63,17 +63,17 @@ def conflicts(household: Household, categories: Iterable[Category]) -> dict[str,
     so that each can be shown beside the item it concerns."""
     allergies = household.allergies.lower()
     warnings = {}
-    for category in sorted(set(categories), key=lambda category: category.name):
+    for category in sorted(set(categories), key=lambda category: category.label):
         for need in household.dietary_needs:
             if category.code in DIET_CONFLICTS.get(need, set()):
                 warnings.setdefault(category.code, []).append(
                     _("%(category)s planned for a %(need)s household.")
-                    % {"category": category.name, "need": DietaryNeed(need).label.lower()}
+                    % {"category": category.label, "need": DietaryNeed(need).label.lower()}
                 )
         words = [word for word, codes in ALLERGY_CONFLICTS.items() if word in allergies and category.code in codes]
         if words:
             warnings.setdefault(category.code, []).append(
                 _("%(category)s may contain %(allergen)s; allergies: %(allergies)s.")
-                % {"category": category.name, "allergen": words[0], "allergies": household.allergies}
+                % {"category": category.label, "allergen": words[0], "allergies": household.allergies}
             )
     return warnings

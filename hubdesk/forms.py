@@ -25,7 +25,7 @@ class HandoutForm(CategoryQuantitiesMixin, forms.Form):
         max_value=50,
         help_text=_("Blank counts the household's size, or 1 person without a code."),
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hand_out_anyway = forms.BooleanField(label=_("Hand out anyway"), required=False)
 
     def __init__(self, *args, hub, categories, **kwargs):
@@ -81,7 +81,8 @@ class SpoilageForm(forms.ModelForm):
     class Meta:
         model = Spoilage
         fields = ["date", "category", "quantity", "reason", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        labels = {"category": _("Category")}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +106,7 @@ class SpoilageForm(forms.ModelForm):
 class StockCountForm(CategoryQuantitiesMixin, forms.Form):
     """A count of the hub's shelves, the categories it holds first. Blank is not counted; 0 is an empty shelf."""
 
-    date = forms.DateField(label=_("Date counted"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date counted"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     counted_by = forms.ModelChoiceField(label=_("Counted by"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, hub, held: set, counter, **kwargs):
@@ -137,7 +138,7 @@ class StockCountForm(CategoryQuantitiesMixin, forms.Form):
                         "%(hub)s has never held %(category)s: no pickup, handout, load or count records it. "
                         "Record how it came in first."
                     )
-                    % {"hub": self.hub.name, "category": category.name},
+                    % {"hub": self.hub.name, "category": category.label},
                 )
         if not self.errors and not self.lines():
             raise forms.ValidationError(_("Enter at least one count."))

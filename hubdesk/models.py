@@ -107,7 +107,7 @@ class StockCount(LedgerEntry):
         constraints = named_in(MADE_IN, LedgerEntry.Meta.constraints)
 
     def __str__(self):
-        return f"{self.hub} count {self.date}"
+        return _("%(hub)s count %(day)s") % {"hub": self.hub, "day": self.date}
 
 
 class StockCountLine(QuantityEntry):

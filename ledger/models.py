@@ -56,7 +56,11 @@ class ChainCheck(models.Model):
         get_latest_by = "at"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.rows} rows: {self.problem or 'holds'}"
+        return _("%(at)s %(rows)s rows: %(verdict)s") % {
+            "at": f"{self.at:%Y-%m-%d %H:%M}",
+            "rows": self.rows,
+            "verdict": self.problem or _("holds"),
+        }
 
     @property
     def ok(self) -> bool:
@@ -194,7 +198,7 @@ class QuantityEntry(LedgerEntry):
         ]
 
     def __str__(self):
-        return f"{self.quantity} {self.category.unit} {self.category.name}"
+        return f"{self.quantity} {self.category.unit} {self.category.label}"
 
 
 def named_in(app_label: str, constraints: list[models.BaseConstraint]) -> list[models.BaseConstraint]:

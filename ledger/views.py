@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ledger import services
 from ledger.forms import CorrectionForm
@@ -56,6 +57,22 @@ def entry(request, kind, pk):
         return render(request, "ledger/entry.html", context)
 
 
+# The relations a ledger row names, by field name: their models give them no translated name of their own.
+RELATION_NAMES = {
+    "stop": gettext_lazy("stop"),
+    "hub": gettext_lazy("hub"),
+    "household": gettext_lazy("household"),
+    "handout": gettext_lazy("handout"),
+    "route": gettext_lazy("route"),
+    "countersigned_by": gettext_lazy("countersigned by"),
+    "photo": gettext_lazy("photo"),
+    "counted_by": gettext_lazy("counted by"),
+    "stock_count": gettext_lazy("stock count"),
+    "pickup": gettext_lazy("pickup"),
+    "check_of": gettext_lazy("check of"),
+}
+
+
 def _facts(entry) -> list[tuple[str, object]]:
     """The row's ledger fields as label and value, other than who recorded it and corrections."""
     skip = {"chapter", "recorded_by", "recorded_at", "corrects", "correction_reason", "quantity", "category"}
@@ -65,5 +82,6 @@ def _facts(entry) -> list[tuple[str, object]]:
         if field.name in skip:
             continue
         value = getattr(entry, f"get_{field.name}_display", lambda f=field: getattr(entry, f.name))()
-        facts.append((field.verbose_name, people.person(value) if isinstance(value, AbstractBaseUser) else value))
+        label = RELATION_NAMES.get(field.name, field.verbose_name)
+        facts.append((label, people.person(value) if isinstance(value, AbstractBaseUser) else value))
     return facts

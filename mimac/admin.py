@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mimac.models import (
@@ -79,11 +81,19 @@ class VouchAdmin(ReadOnlyAdmin):
     list_select_related = ["voucher", "membership__user", "membership__chapter"]
 
 
+def _other_languages():
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
 class CategoryForm(forms.ModelForm):
-    """A new category's code may be left empty: it is then made from the name."""
+    """A new category's code may be left empty: it is then made from the name. Its name in each other
+    language is a field of its own (kept in `names`); left empty, the catalogue's (for a category seeded so
+    named) or the name itself is shown."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for code, _language in _other_languages():
+            self.initial.setdefault(f"name_{code}", self.instance.names.get(code, ""))
         if "code" in self.fields:
             self.fields["code"].required = False
             later = _("It cannot be changed later. Leave it empty to make one from the name.")
@@ -92,14 +102,28 @@ class CategoryForm(forms.ModelForm):
     def clean_code(self):
         return self.cleaned_data["code"] or Category.free_code(self.cleaned_data.get("name", ""))
 
+    def save(self, commit=True):
+        names = {code: self.cleaned_data.get(f"name_{code}", "").strip() for code, _language in _other_languages()}
+        self.instance.names = {code: name for code, name in names.items() if name}
+        return super().save(commit)
+
+
+for _code, _language in _other_languages():
+    _field = forms.CharField(
+        label=format_lazy(_("Name in {language}"), language=_language), max_length=60, required=False
+    )
+    CategoryForm.base_fields[f"name_{_code}"] = CategoryForm.declared_fields[f"name_{_code}"] = _field
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
-    fields = ["name", "code", "unit", "is_food", "active"]
     list_display = ["name", "code", "unit", "is_food", "active"]
     list_filter = ["is_food", "unit", "active"]
     search_fields = ["name", "code"]
+
+    def get_fields(self, request, obj=None):
+        return ["name", "code", "unit", "is_food", "active", *(f"name_{code}" for code, _name in _other_languages())]
 
     def get_readonly_fields(self, request, obj=None):
         # Changing a category's unit would silently change the meaning of every quantity recorded in it, and

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -15,10 +16,16 @@ from django.utils.translation import ngettext_lazy
 from mimac.models import MAX_LINE_QUANTITY, Chapter, Hub, Role
 
 
+def person_choice(user) -> str:
+    """A member as a checkbox or radio label reads them: their name, isolated (<bdi>). Not for a <select>,
+    whose options hold text only."""
+    return format_html("<bdi>{}</bdi>", user.first_name or user.username)
+
+
 def quantity_field(category, **options) -> forms.DecimalField:
     """A quantity of one category, labelled with its unit, at most what one line can plausibly hold."""
     return forms.DecimalField(
-        label=f"{category.name} ({category.get_unit_display()})",
+        label=f"{category.label} ({category.get_unit_display()})",
         required=False,
         min_value=0,
         max_value=MAX_LINE_QUANTITY[category.unit],
@@ -178,6 +185,7 @@ class ChapterForm(VersionedModelForm):
             "audit_tolerance_percent",
             "spoilage_flag_percent",
             "coordinators_two_factor",
+            "paper_language",
         ]
 
 

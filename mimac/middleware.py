@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from mimac import access, two_factor
+from mimac import access, languages, two_factor
 
 # Set in the session at sign-in when the member signed in with a temporary password.
 PASSWORD_CHANGE_DUE = "password_change_due"  # noqa: S105 (a session key, not a password)
@@ -89,3 +89,23 @@ class ChapterTimeZoneMiddleware:
             return self.get_response(request)
         with timezone.override(zones.pop()):
             return self.get_response(request)
+
+
+class AsciiDigitsMiddleware:
+    """Digits typed on an Arabic or Bengali keyboard (٣, ৩) reach every form as ASCII ones: codes, quantities,
+    phones and dates are kept and printed in ASCII, because paper is keyed back in. Passwords stay as typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in ("GET", "POST"):
+            data = getattr(request, name)
+            if any(languages.ascii_digits(value) != value for _key, values in data.lists() for value in values):
+                normalised = data.copy()
+                for key in normalised:
+                    if "password" not in key:
+                        normalised.setlist(key, [languages.ascii_digits(value) for value in data.getlist(key)])
+                normalised._mutable = False
+                setattr(request, name, normalised)
+        return self.get_response(request)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from mimac import views
+from mimac import languages, views
 from mimac.forms import SetPasswordForm
 
 urlpatterns = [
@@ -29,7 +29,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
         name="password_set_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", languages.set_language, name="set_language"),
     path("chapters/<str:code>/members/", views.chapter_members, name="chapter_members"),
     path("chapters/<str:code>/members/invite/", views.member_invite, name="member_invite"),
     path("chapters/<str:code>/members/history/", views.member_history, name="member_history"),

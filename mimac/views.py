@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mimac import access, extensions, photos, services, two_factor
+from mimac import access, extensions, languages, photos, services, two_factor
 from mimac.access import Action
 from mimac.forms import (
     ChapterForm,
@@ -71,6 +71,10 @@ class SignInView(auth_views.LoginView):
         landing = resolve_url(settings.LOGIN_REDIRECT_URL)
         target = self.get_redirect_url()  # empty unless a URL of this site
         return f"{landing}?{urlencode({'next': target})}" if target else landing
+
+    def form_valid(self, form):
+        chosen = languages.chosen_before_sign_in(self.request)  # read before signing in starts a new session
+        return languages.apply_at_sign_in(form.get_user(), chosen, super().form_valid(form))
 
 
 # Sent on signing out: the browser drops this site's cache, cookies and storage, so nothing of the

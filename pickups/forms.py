@@ -4,7 +4,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_day, check_quantity, quantity_field
+from mimac.forms import (
+    CategoryQuantitiesMixin,
+    VersionedModelForm,
+    chapter_day,
+    check_quantity,
+    person_choice,
+    quantity_field,
+)
 from mimac.models import PLANNING_DAYS, Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
 from mimac.recurrence import RecurrenceFields, describe, gives_no_dates
@@ -36,6 +43,7 @@ class ScheduleForm(RecurrenceFields, VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = PickupSchedule
         fields = ["hub", "starts_on", "ends_on", "window_start", "window_end", "default_volunteers", "active"]
+        labels = {"hub": _("Hub")}
         widgets = {
             "starts_on": _date_input(),
             "ends_on": _date_input(),
@@ -53,7 +61,7 @@ class ScheduleForm(RecurrenceFields, VersionedModelForm):
             .objects.filter(memberships__chapter=chapter, memberships__active=True, memberships__trust=Trust.TRUSTED)
             .order_by("first_name")
         )
-        self.fields["default_volunteers"].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["default_volunteers"].label_from_instance = person_choice
         self.show_recurrence(self.instance.rrule if self.instance.pk else None)
         if self.instance.pk:
             self.initial["skip_dates_text"] = "\n".join(self.instance.skip_dates)
@@ -203,7 +211,7 @@ class BaseLineFormSet(forms.BaseFormSet):
                 continue
             if category in seen:
                 raise forms.ValidationError(
-                    _("%(category)s is there twice: put it on one line.") % {"category": category.name}
+                    _("%(category)s is there twice: put it on one line.") % {"category": category.label}
                 )
             seen.add(category)
             lines.append((category, form.cleaned_data["quantity"]))

@@ -63,7 +63,11 @@ class SupplierClosure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.supplier}: {self.starts_on} to {self.ends_on}"
+        return _("%(supplier)s: %(first)s to %(last)s") % {
+            "supplier": self.supplier,
+            "first": self.starts_on,
+            "last": self.ends_on,
+        }
 
     def clean(self):
         super().clean()
@@ -286,7 +290,7 @@ class IntakeCheck(LedgerEntry):
     chain_label = "pickups.intakecheck"
 
     def __str__(self):
-        return f"Intake check of {self.pickup}"
+        return _("Intake check of %(pickup)s") % {"pickup": self.pickup}
 
 
 class IntakeCheckLine(QuantityEntry):
@@ -313,4 +317,4 @@ class PickupAssignment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.volunteer} on {self.pickup}"
+        return _("%(volunteer)s on %(pickup)s") % {"volunteer": self.volunteer, "pickup": self.pickup}

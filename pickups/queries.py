@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from mimac.models import Hub
+from mimac.models import Category, Hub
 from pickups.models import IntakeCheckLine, Pickup, PickupAssignment, PickupLine
 
 # How many upcoming dates a schedule's preview lists.
@@ -92,16 +92,22 @@ def reliability(supplier, today: datetime.date) -> Reliability:
     )
 
 
-def received_by_month(supplier, since: datetime.date):
-    """Quantities received per month and category (the newest entry of each corrected line counts)."""
-    return (
+def received_by_month(supplier, since: datetime.date) -> list[dict]:
+    """Quantities received per month and category (the newest entry of each corrected line counts), each with
+    its category's name in the reader's language (`category_label`)."""
+    rows = (
         PickupLine.objects.newest()
         .filter(pickup__supplier=supplier, pickup__date__gte=since)
         .annotate(month=TruncMonth("pickup__date"))
-        .values("month", "category__name", "category__unit")
+        .values("month", "category", "category__code", "category__name", "category__names", "category__unit")
         .annotate(total=Sum("quantity"))
         .order_by("-month", "category__name")
     )
+    label = Category.label_of
+    return [
+        {**row, "category_label": label(row["category__code"], row["category__name"], row["category__names"])}
+        for row in rows
+    ]
 
 
 def open_pickups(hub: Hub, first: datetime.date, days: int = 7) -> QuerySet:

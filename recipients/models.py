@@ -226,4 +226,10 @@ class HouseholdExport(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.chapter.code} {self.what} export by {self.by} at {self.at:%Y-%m-%d %H:%M}: {self.rows} rows"
+        return _("%(chapter)s %(what)s export by %(by)s at %(at)s: %(rows)s rows") % {
+            "chapter": self.chapter.code,
+            "what": self.what,
+            "by": self.by,
+            "at": f"{self.at:%Y-%m-%d %H:%M}",
+            "rows": self.rows,
+        }

@@ -7,12 +7,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mimac import access, extensions
+from mimac import access, extensions, languages
 from mimac.access import Action
 from mimac.models import TrailEvent, record
 from mimac.spreadsheets import csv_response
@@ -131,7 +131,12 @@ def household_data(request, pk):
     household = _get_household(request, pk)
     HouseholdExport.objects.create(chapter=household.chapter, by=request.user, rows=1, what=household.code)
     record(TrailEvent.Kind.EXPORTED, request.user, household.chapter, f"{household.code} data sheet")
-    return render(request, "recipients/household_data.html", {"household": household})
+    # Printed for the household: in its language (the chapter's for paper when MIMAC has none for it); the
+    # page's own tools stay in the reader's.
+    paper = languages.paper_language(household.language, household.chapter)
+    context = {"household": household, "reader_language": translation.get_language(), "paper_language": paper}
+    with translation.override(paper):
+        return render(request, "recipients/household_data.html", context)
 
 
 @require_POST

@@ -177,3 +177,8 @@ def texts_of(html: str, css_class: str) -> list[str]:
     document = html5lib.parse(html, namespaceHTMLElements=False)
     elements = [element for element in document.iter() if css_class in (element.get("class") or "").split()]
     return [" ".join(" ".join(element.itertext()).split()) for element in elements]
+
+
+def without_bdi(html: str) -> str:
+    """The page's HTML without the <bdi> that isolate user data, to look for a sentence as a person reads it."""
+    return html.replace("<bdi>", "").replace("</bdi>", "")

@@ -144,7 +144,7 @@ MATRIX = {
     "login": Case("get", "200 200 200 200 200 200 200"),
     "signed_out": Case("get", "200 200 200 200 200 200 200"),
     "logout": Case("post", "302 302 302 302 302 302 302"),
-    "set_language": Case("post", "in 302 302 302 302 302 302"),
+    "set_language": Case("post", "302 302 302 302 302 302 302"),
     "password_set": Case("get", "200 200 200 200 200 200 200", lambda w: {"uidb64": "MQ", "token": "bad-token"}),
     "password_set_done": Case("get", "200 200 200 200 200 200 200"),
     "chapter_members": Case("get", "in 200 403 200 200 404 200", CHAPTER),

@@ -147,7 +147,11 @@ class Stop(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.route} stop {self.sequence}: {self.household.code}"
+        return _("%(route)s stop %(number)s: %(code)s") % {
+            "route": self.route,
+            "number": self.sequence,
+            "code": self.household.code,
+        }
 
 
 class DeliveryLine(QuantityEntry):
@@ -160,7 +164,7 @@ class DeliveryLine(QuantityEntry):
     chain_label = "deliveries.deliveryline"
 
     def __str__(self):
-        return f"{super().__str__()} to {self.stop.household.code}"
+        return _("%(line)s to %(code)s") % {"line": super().__str__(), "code": self.stop.household.code}
 
 
 class PlannedItem(models.Model):
@@ -178,7 +182,7 @@ class PlannedItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantity} {self.category.unit} {self.category.name}"
+        return f"{self.quantity} {self.category.unit} {self.category.label}"
 
 
 class HouseholdReport(LedgerEntry):

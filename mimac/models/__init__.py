@@ -14,6 +14,7 @@ from mimac.models.goods import MAX_LINE_QUANTITY, Category, Photo, Unit
 from mimac.models.operations import JobRun
 from mimac.models.people import (
     VOUCHES_NEEDED,
+    LanguagePreference,
     Membership,
     MembershipEvent,
     MembershipQuerySet,
@@ -34,6 +35,7 @@ __all__ = [
     "ClosureDay",
     "Hub",
     "JobRun",
+    "LanguagePreference",
     "Membership",
     "MembershipEvent",
     "MembershipQuerySet",

@@ -128,6 +128,13 @@ class Chapter(Versioned):
         validators=[MaxValueValidator(100)],
         help_text=_("The audit flags a hub that threw away more than this share of what it received."),
     )
+    paper_language = models.CharField(
+        _("language of paper for households"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("A household's sheets are printed in its own language; in this one when MIMAC has none for it."),
+    )
 
     class Meta:
         ordering = ["name"]

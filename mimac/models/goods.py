@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from mimac.models.chapters import Chapter
@@ -21,6 +22,26 @@ class Unit(models.TextChoices):
 
 # The most one ledger line may hold; more is almost surely a slip (an extra zero).
 MAX_LINE_QUANTITY = {Unit.POUND: Decimal("5000"), Unit.ITEM: Decimal("5000")}
+
+
+# The seeded categories' names, by code (0002_seed_categories): the catalogues translate them while a category
+# keeps the name it was seeded with.
+SEEDED_NAMES = {
+    "produce": gettext_noop("Produce"),
+    "dairy-and-eggs": gettext_noop("Dairy and eggs"),
+    "bakery": gettext_noop("Bakery"),
+    "meat-and-fish": gettext_noop("Meat and fish"),
+    "prepared-meals": gettext_noop("Prepared meals"),
+    "dry-goods": gettext_noop("Dry goods"),
+    "canned-goods": gettext_noop("Canned goods"),
+    "frozen": gettext_noop("Frozen"),
+    "baby-food-and-formula": gettext_noop("Baby food and formula"),
+    "hygiene-products": gettext_noop("Hygiene products"),
+    "diapers": gettext_noop("Diapers"),
+    "clothing": gettext_noop("Clothing"),
+    "school-supplies": gettext_noop("School supplies"),
+    "books": gettext_noop("Books"),
+}
 
 
 class Category(models.Model):
@@ -40,6 +61,9 @@ class Category(models.Model):
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     is_food = models.BooleanField(_("food"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # The name in other languages, by language code ({"es": "Pañales"}): for a category the catalogues do not
+    # know, or one whose name was reworded.
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-is_food", "name"]
@@ -47,7 +71,22 @@ class Category(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(code=""), name="mimac_category_code_not_empty")]
 
     def __str__(self):
-        return f"{self.name} ({self.get_unit_display()})"
+        return f"{self.label} ({self.get_unit_display()})"
+
+    @property
+    def label(self) -> str:
+        return self.label_of(self.code, self.name, self.names)
+
+    @staticmethod
+    def label_of(code: str, name: str, names: dict) -> str:
+        """The name in the active language: the one given for it, else the catalogue's for a seeded category
+        still named as seeded, else the name."""
+        language = (get_language() or "en").split("-")[0]
+        if names.get(language):
+            return names[language]
+        if SEEDED_NAMES.get(code) == name:
+            return gettext(name)  # marked with gettext_noop above
+        return name
 
     @classmethod
     def free_code(cls, name: str) -> str:
@@ -77,4 +116,8 @@ class Photo(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self):
-        return f"{self.chapter.code} photo {self.pk} ({self.uploaded_at:%Y-%m-%d})"
+        return _("%(chapter)s photo %(number)s (%(day)s)") % {
+            "chapter": self.chapter.code,
+            "number": self.pk,
+            "day": f"{self.uploaded_at:%Y-%m-%d}",
+        }

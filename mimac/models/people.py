@@ -154,7 +154,11 @@ class Vouch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.voucher} vouched for {self.membership} {self.get_kind_display()}"
+        return _("%(voucher)s vouched for %(member)s: %(kind)s") % {
+            "voucher": self.voucher,
+            "member": self.membership,
+            "kind": self.get_kind_display(),
+        }
 
 
 class MembershipEvent(models.Model):
@@ -196,4 +200,18 @@ class PasswordChangeDue(models.Model):
     set_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
-        return f"#{self.user_id} must change their password (since {self.set_at:%Y-%m-%d})"
+        return _("#%(user)s must change their password (since %(day)s)") % {
+            "user": self.user_id,
+            "day": f"{self.set_at:%Y-%m-%d}",
+        }
+
+
+class LanguagePreference(models.Model):
+    """The language a member reads MIMAC in: applied when they sign in (on the shared laptop, the last
+    person's choice goes), and changed by the language switcher."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    def __str__(self):
+        return f"#{self.user_id}: {self.language}"

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
 from mimac.models import Unit
 from mimac.quantities import Quantity
@@ -10,8 +11,9 @@ register = template.Library()
 
 @register.filter
 def quantity(amount, unit):
-    """18.50 and "lb" show as "18.5 lb": no trailing zeros, always the unit."""
-    return str(Quantity(Decimal(amount), unit))
+    """18.50 and "lb" show as "18.5 lb": no trailing zeros, always the unit, isolated (`<bdi>`) so the number
+    stays beside its unit in a right-to-left sentence."""
+    return format_html("<bdi>{}</bdi>", Quantity(Decimal(amount), unit))
 
 
 @register.filter

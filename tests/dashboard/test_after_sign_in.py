@@ -36,7 +36,8 @@ def test_a_volunteer_on_a_route_today_lands_on_it_after_signing_in(client, world
 def _sign_in_on_the_page(client, response, username):
     """Sign in through the form `response` shows (it follows a redirect to the sign-in page), as a person would."""
     page = client.get(response["Location"])
-    next_url = re.search(r'name="next" value="([^"]*)"', page.text)[1]
+    form = page.text[page.text.index(f'action="{reverse("login")}"') :]  # not the language switcher's
+    next_url = re.search(r'name="next" value="([^"]*)"', form)[1]
     data = {"username": username, "password": PASSWORD, "next": html.unescape(next_url)}
     return client.post(reverse("login"), data, follow=True)
 

@@ -4,9 +4,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import translation
 
 from mimac.models import Category, Unit
 from mimac.quantities import Quantity, UnitMismatch
+from tests.i18n.catalogues import translations
 
 
 def test_categories_are_seeded_each_with_one_unit(db):
@@ -113,3 +115,31 @@ def test_a_categorys_code_cannot_be_changed_after_it_is_made(admin_client):
     assert admin_client.post(url, data).status_code == 302
     produce.refresh_from_db()
     assert (produce.name, produce.code) == ("Fresh produce", "produce")
+
+
+def test_a_seeded_category_reads_in_the_catalogue_language_while_it_keeps_its_seeded_name(db, settings, tmp_path):
+    translations(settings, tmp_path, "es", {"Produce": "Frutas y verduras"})
+    produce = Category.objects.get(code="produce")
+    with translation.override("es"):
+        assert produce.label == "Frutas y verduras"
+        assert str(produce) == "Frutas y verduras (lb)"
+    produce.name = "Fresh produce"
+    with translation.override("es"):
+        assert produce.label == "Fresh produce"  # reworded: the catalogue's word no longer fits
+
+
+def test_a_coalition_admin_names_a_category_in_each_language(admin_client, settings, tmp_path):
+    translations(settings, tmp_path, "bn", {"Produce": "শাকসবজি"})
+    produce = Category.objects.get(code="produce")
+    url = reverse("admin:mimac_category_change", args=[produce.pk])
+    data = {"name": produce.name, "is_food": "on", "active": "on", "name_es": "Verduras", "name_ar": "", "name_bn": ""}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    produce.refresh_from_db()
+    assert produce.names == {"es": "Verduras"}
+    with translation.override("es"):
+        assert produce.label == "Verduras"
+        assert str(produce) == f"Verduras ({produce.get_unit_display()})"
+    with translation.override("bn"):
+        assert produce.label == "শাকসবজি"  # none given: the catalogue's
+    assert 'value="Verduras"' in admin_client.get(url).text

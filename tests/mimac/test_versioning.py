@@ -26,7 +26,7 @@ def _hub_form(hub, **changes):
 def _chapter_form(world, **changes):
     chapter = world.chapter
     data = {"name": chapter.name, "time_zone": chapter.time_zone, "observation_days": 90, "pickup_cutoff_hours": 24}
-    data.update(spoilage_photo_above="10", audit_tolerance_percent="5", spoilage_flag_percent="15")
+    data.update(spoilage_photo_above="10", audit_tolerance_percent="5", spoilage_flag_percent="15", paper_language="en")
     return {**data, "version": chapter.version, **changes}
 
 
@@ -186,7 +186,7 @@ def test_a_conflict_shows_choices_by_their_label_and_lists_by_their_names(client
     ]
     route = _route(world)
     assert _conflict_rows(client, route, {"helpers": []}, {"helpers": [world.observing.user.pk]}) == [
-        ("Helpers", "—", "Newcomer")
+        ("Helpers", "—", "<bdi>Newcomer</bdi>")  # a name, isolated as on the form
     ]
 
 

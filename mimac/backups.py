@@ -189,6 +189,7 @@ def load(path: Path, private_key: str) -> Restored:
             try:
                 pyrage.decrypt_io(source, loader, identities)
             except Exception as error:
+                loader.abort()
                 raise BackupError(f"This key does not open this backup, or the file is damaged: {error}") from None
         loader.finish()
         return Restored(engine=match["engine"])

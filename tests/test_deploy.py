@@ -121,7 +121,7 @@ def test_the_example_environment_file_reads_the_same_to_systemd_and_to_the_shell
 def test_mimac_manage_runs_a_command_with_the_environment_file_and_the_units_umask(tmp_path):
     environment_file = tmp_path / "mimac.env"
     environment_file.write_text("ALLOWED_HOSTS=mimac.example.org\nTIME_ZONE=Europe/Lisbon\n")
-    show = "import os; from django.conf import settings; print(oct(os.umask(0o27)), settings.ALLOWED_HOSTS, settings.TIME_ZONE)"
+    show = "import os; from django.conf import settings as s; print(oct(os.umask(0o27)), s.ALLOWED_HOSTS, s.TIME_ZONE)"
     result = subprocess.run(
         [DEPLOY / "mimac-manage", "shell", "-c", show],
         env={

@@ -77,9 +77,9 @@ def test_a_coalition_admin_sees_the_jobs_that_missed_their_period_and_not_those_
     section = response.text.split('id="late-jobs"', 1)[1].split("</section>", 1)[0]
     assert "Backs up the database and the photos, encrypted" in section
     assert "<code>backup</code>" in section
-    assert "it last ran" in section
+    assert "Last succeeded:" in section
     assert "journalctl -u mimac-backup.service" in section
-    assert "its last run failed" in section
+    assert "Its last run failed" in section
     assert "The ledger chain is broken in RIV." in section
     assert "plan_pickups" not in section
     assert "purge_households" not in section  # never ran, on a database made today: not late yet

@@ -12,7 +12,8 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 	    command -v "$$candidate"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrations-check install lock lock-check clean bench-faces bench-load bench bench-release
+.PHONY: run test lint format migrations-check install lock lock-check clean bench-faces bench-load bench bench-release \
+	bench-backup doctor
 
 # `make run PORT=8001` serves on another port; `make run FRESH=1` rebuilds the demo dated today.
 PORT ?= 8000
@@ -38,6 +39,14 @@ format: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+# `manage.py check --deploy` and MIMAC's own checks (mimac/checks.py), after every install and upgrade. On a server
+# set up from deploy/ it runs as the services do, with their environment file; elsewhere with this shell's. It needs
+# no $(STAMP): a server's .venv holds requirements.txt alone, and make must not set it up again for the tools.
+MIMAC_ENV ?= /etc/mimac/mimac.env
+doctor:
+	@if [ -r "$(MIMAC_ENV)" ]; then MIMAC_DIR="$(CURDIR)" MIMAC_ENV="$(MIMAC_ENV)" deploy/mimac-manage doctor; \
+	else $(PY) manage.py doctor; fi
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -95,9 +104,15 @@ bench-faces: $(STAMP)
 bench-load: $(STAMP)
 	$(PY) bench/load.py
 
-# Needs the PostgreSQL server; builds the seed_scale database first if it is missing.
+# Needs the PostgreSQL server; builds the seed_scale database first if it is missing. Pages, then the planner.
 bench: $(STAMP)
 	$(PY) bench/pages.py
+	$(PY) bench/planning.py
+
+# The backup's peak memory on a generated photo set (PHOTOS_GB=5 by default; needs twice that free on disk).
+PHOTOS_GB ?= 5
+bench-backup: $(STAMP)
+	$(PY) bench/backup_memory.py --gigabytes $(PHOTOS_GB)
 
 # Needs the PostgreSQL server; the first run fills a database with the first release's seed_scale (slow, once).
 bench-release: $(STAMP)

@@ -5,8 +5,9 @@
 Uses BENCH_PAGES_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mimac_scale), made if missing; when it
 holds no seed_scale chapter, it migrates it and runs seed_scale first. Each page is requested in-process through the
 whole Django stack (middleware, sessions, templates) and timed on the server side: median and p95 over the
-requests, the SQL queries one request makes, and the ratio of its median to a bare "hello" template view timed
-in the same run (the floor; an empty page in the layout is timed beside it). Then one gunicorn worker serves
+requests, the SQL queries one request makes, and its ratio to the floor: a bare "hello" template view requested
+just before each of the page's requests, the median of those pairs' ratios (an empty page in the layout is timed
+the same way). The same script times the first release for bench/against_release.py. Then one gunicorn worker serves
 every page over HTTP and its resident memory is read. Prints the database, row counts and git commit, and
 writes the same as JSON.
 """
@@ -46,7 +47,7 @@ from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
+from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 
 from bench.server import gunicorn  # noqa: E402
@@ -105,13 +106,24 @@ def pages(chapter, route, supplier, today):
         ("household search", "coordinator", reverse("recipients:household_list"), {"q": "Household 1", "status": ""}),
         ("route builder", "coordinator", reverse("deliveries:route_detail", args=[route.pk]), None),
         ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
-        ("hub desk", "volunteer", reverse("hubdesk:desk", args=[hub.pk]), None),
+        ("hub desk", "volunteer", _hub_desk_url(hub), None),
         ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + urlencode(year), None),
     ]
 
 
-def measure(client, url, data, requests) -> dict:
-    def once():
+def _hub_desk_url(hub) -> str:
+    """The hub desk's address; the first release, which this script also times, named it in deliveries."""
+    try:
+        return reverse("hubdesk:desk", args=[hub.pk])
+    except NoReverseMatch:
+        return reverse("deliveries:hub_desk", args=[hub.pk])
+
+
+def measure(client, url, data, requests, floor=None) -> dict:
+    """A page's median, p95 and queries; with `floor` (a client and URL), its ratio to the floor request timed
+    just before each of its own, so a busy moment of the machine slows both sides of every pair alike."""
+
+    def once(client=client, url=url, data=data):
         started = time.perf_counter()
         response = client.post(url, data) if data is not None else client.get(url)
         elapsed = time.perf_counter() - started
@@ -124,12 +136,16 @@ def measure(client, url, data, requests) -> dict:
     queries = []
     with connection.execute_wrapper(lambda execute, *args: queries.append(1) or execute(*args)):
         once()
-    times = [once() for _ in range(requests)]
-    return {
+    pairs = [((once(*floor, None) if floor else None), once()) for _ in range(requests)]
+    times = [page for _floor, page in pairs]
+    figures = {
         "median_ms": round(statistics.median(times) * 1000, 1),
         "p95_ms": round(statistics.quantiles(times, n=20)[-1] * 1000, 1),
         "queries": len(queries),
     }
+    if floor:
+        figures["x_floor"] = round(statistics.median(page / floor for floor, page in pairs), 3)
+    return figures
 
 
 def main():
@@ -144,16 +160,15 @@ def main():
     clients["volunteer"].force_login(volunteer)
     settle()  # as mimac.wsgi does in each server process
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        results = {"floor (hello)": measure(clients["volunteer"], "/bench-hello/", None, options.requests)}
-        results["empty page, layout only"] = measure(clients["coordinator"], "/bench-layout/", None, options.requests)
+        floor = (clients["volunteer"], "/bench-hello/")
+        results = {"floor (hello)": measure(*floor, None, options.requests) | {"x_floor": 1.0}}
+        results["empty page, layout only"] = measure(clients["coordinator"], "/bench-layout/", None, options.requests,
+                                                     floor)  # fmt: skip
         for name, who, url, data in pages(chapter, route, supplier, chapter.today()):
             if options.only and options.only not in name:
                 continue
             print(f"timing {name}…", file=sys.stderr, flush=True)
-            results[name] = measure(clients[who], url, data, options.requests)
-    floor = results["floor (hello)"]["median_ms"]
-    for figures in results.values():
-        figures["x_floor"] = round(figures["median_ms"] / floor, 1)
+            results[name] = measure(clients[who], url, data, options.requests, floor)
     print("serving every page from one gunicorn worker…", file=sys.stderr, flush=True)
     worker_mb = worker_memory(clients, pages(chapter, route, supplier, chapter.today()), options.requests)
     report = {

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from deliveries import standing_queries
 from deliveries.models import Route
 from mimac import access
 from mimac.models import Membership, Role
@@ -25,6 +26,7 @@ def chapter_day(membership: Membership, user) -> dict:
     day["routes"] = routes.select_related("driver").prefetch_related("helpers", "stops")
     if standing == Role.COORDINATOR:
         day["sheets_missing"] = Route.objects.filter(chapter=chapter).sheet_missing(today)
+        day["standing_deliveries"] = standing_queries.standing_day(chapter)
     return day
 
 

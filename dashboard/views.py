@@ -11,7 +11,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from dashboard import queries
-from mimac import access
+from mimac import access, jobs
 
 # After sign-in, `next` is followed only to these pages, and only when the page opens for the person: on
 # the shared laptop `next` is often the last person's page (the browser's Back asks for it again), and the
@@ -34,10 +34,12 @@ RETURN_TO = frozenset(
 
 
 def home(request):
-    """Each of the user's chapters, as their role there sees today: the whole day, or their own part."""
+    """Each of the user's chapters, as their role there sees today: the whole day, or their own part. A coalition
+    admin also sees the server's periodic jobs that are late or failing: a job that stops is otherwise silent."""
     memberships = sorted(access.memberships_of(request.user), key=lambda membership: membership.chapter.name)
     sections = [queries.chapter_day(membership, request.user) for membership in memberships]
-    return render(request, "dashboard/home.html", {"sections": sections})
+    late_jobs = jobs.needing_attention() if request.user.is_superuser else []
+    return render(request, "dashboard/home.html", {"sections": sections, "late_jobs": late_jobs})
 
 
 def after_sign_in(request):

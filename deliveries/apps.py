@@ -7,10 +7,16 @@ class DeliveriesConfig(AppConfig):
     verbose_name = _("Deliveries")
 
     def ready(self):
-        from deliveries import sections, services
+        from deliveries import sections, services, standing
         from mimac import extensions
 
+        extensions.household_sections.append(
+            extensions.Section("deliveries/household_standing.html", sections.household_standing)
+        )
         extensions.household_sections.append(
             extensions.Section("deliveries/household_section.html", sections.household_history)
         )
         extensions.household_erasers.append(services.erase_notes)
+        extensions.household_erasers.append(standing.erase)
+        extensions.household_changes.append(standing.household_changed)
+        extensions.closure_day_changes.append(standing.closure_day_changed)

@@ -3,6 +3,10 @@ problems planted for the audit to find (`audit/demo.py` plants the third):
 
 - last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
 - the first household on that route says nothing came, though its stop is marked delivered.
+
+Standing deliveries: households due every Tuesday on "Tuesday east" and every Thursday on "Thursday Grand Blvd",
+one of them in hospital for two weeks (paused), one due every Friday on no standing route (unplaced), and the
+week's drafts the planner makes from them.
 """
 
 import datetime
@@ -10,7 +14,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from deliveries.models import HouseholdReport, Route, RouteLoad
+from deliveries import planner
+from deliveries.models import (
+    DeliveryArrangement,
+    HouseholdReport,
+    Pause,
+    Route,
+    RouteLoad,
+    StandingRoute,
+    StandingStop,
+    UsualItem,
+)
+from deliveries.planning import suggested_items
 from deliveries.services import add_stops, publish, record_stop
 from mimac.models import Category, Chapter
 from recipients.models import Household
@@ -25,6 +40,42 @@ def load(password: str) -> None:
     routes = _routes(chapter, hub, users, today)
     _over_delivered(routes["Eastside morning", -7], food["produce"], users)
     Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
+    _standing(chapter, hub, users, today, food)
+
+
+def _standing(chapter, hub, users, today, food) -> None:
+    """Standing routes on Tuesdays and Thursdays, a household in hospital for two weeks, one on no standing route."""
+    households = list(
+        Household.objects.filter(chapter=chapter, status=Household.Status.ACTIVE, mode=Household.Mode.DELIVERY)
+    )[9:]
+    plans = [("Tuesday east", 1, "FREQ=WEEKLY;BYDAY=TU", households[:6]),
+             ("Thursday Grand Blvd", 3, "FREQ=WEEKLY;BYDAY=TH", households[6:11])]  # fmt: skip
+    for name, weekday, _rrule, members in plans:
+        route = StandingRoute.objects.create(
+            chapter=chapter, hub=hub, weekday=weekday, name=name, driver=users["volunteer"]
+        )
+        route.helpers.set([users["newcomer"]] if weekday == 3 else [])
+        for sequence, household in enumerate(members, start=1):
+            StandingStop.objects.create(standing_route=route, household=household, weekday=weekday, sequence=sequence)
+    arrangements = [(households[11], "FREQ=WEEKLY;BYDAY=FR")] if len(households) > 11 else []
+    for _name, _weekday, rrule, members in plans:
+        for household in members:
+            arrangements.append((household, rrule))
+    for household, rrule in arrangements:
+        arrangement = DeliveryArrangement.objects.create(
+            household=household, hub=hub, rrule=rrule, starts_on=today - datetime.timedelta(weeks=4),
+            window=household.delivery_window,
+        )  # fmt: skip
+        UsualItem.objects.bulk_create(
+            UsualItem(arrangement=arrangement, category=food[code], quantity=quantity)
+            for code, quantity in suggested_items(household).items()
+            if code in food
+        )
+    Pause.objects.create(
+        household=households[1], starts_on=today - datetime.timedelta(days=2), ends_on=today + datetime.timedelta(days=11),
+        reason=Pause.Reason.HOSPITAL, recorded_by=users["coordinator"],
+    )  # fmt: skip
+    planner.plan(chapter=chapter)
 
 
 def _routes(chapter, hub, users, today) -> dict:

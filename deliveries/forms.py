@@ -25,6 +25,13 @@ class RouteForm(VersionedModelForm):
         for name in ("driver", "helpers"):
             self.fields[name].queryset = chapter_volunteers(chapter)
             self.fields[name].label_from_instance = lambda user: user.first_name or user.username
+        if self.instance.standing_route_id:
+            # The planner drafts its standing route's day: another day or hub is another route.
+            for name in ("date", "hub"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Drafted from the standing route %(name)s for this day.") % {
+                    "name": self.instance.standing_route.name
+                }
 
     def clean(self):
         cleaned = super().clean()

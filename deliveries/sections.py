@@ -1,6 +1,6 @@
 """What deliveries adds to other apps' pages, through mimac.extensions (registered in apps.py)."""
 
-from deliveries import queries
+from deliveries import queries, standing_queries
 
 RECENT_STOPS = 10
 
@@ -8,3 +8,20 @@ RECENT_STOPS = 10
 def household_history(request, household) -> dict:
     """The household page's deliveries: what reached them lately, and the way to what they say they received."""
     return {"recent": queries.recent_stops(household, RECENT_STOPS)}
+
+
+def household_standing(request, household) -> dict | None:
+    """The household page's standing delivery: the arrangement, its standing routes, and pauses not over yet."""
+    if household.purged_at is not None:
+        return None
+    arrangement = standing_queries.arrangement_of(household)
+    if arrangement is None:
+        return {"arrangement": None} if household.mode == household.Mode.DELIVERY else None
+    today = household.chapter.today()
+    pauses = list(standing_queries.pauses_ahead(household, today))
+    return {
+        "arrangement": arrangement,
+        "places": household.standing_places.select_related("standing_route").order_by("weekday"),
+        "pauses": pauses,
+        "paused_now": next((pause for pause in pauses if pause.starts_on <= today), None),
+    }

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deliveries.models import DeliveryLine, PlannedItem, Route, Stop
+from deliveries.models import DeliveryLine, PlannedItem, Route, Stop, StopRemoval
 from deliveries.planning import suggested_items
 from mimac.models import Category, Membership, Trust
 from recipients.models import Household
@@ -26,8 +26,9 @@ def _editable(route: Route, version: int) -> Route:
 
 
 @transaction.atomic
-def add_stops(*, route: Route, households: list[Household], version: int) -> list[Stop]:
-    """Add households at the end of the route, with items planned from their size and needs."""
+def add_stops(*, route: Route, households: list[Household], version: int, by=None) -> list[Stop]:
+    """Add households at the end of the route, with items planned from their size and needs. `by`: the person
+    who added them (the planner leaves their stops alone)."""
     route = _editable(route, version)
     busy = Stop.objects.filter(route__date=route.date, household__in=households).select_related("household", "route")
     if busy:
@@ -37,9 +38,10 @@ def add_stops(*, route: Route, households: list[Household], version: int) -> lis
         )
     last = route.stops.aggregate(last=Max("sequence"))["last"] or 0
     stops = Stop.objects.bulk_create(
-        Stop(route=route, household=household, sequence=last + number)
+        Stop(route=route, household=household, sequence=last + number, added_by=by)
         for number, household in enumerate(households, start=1)
     )
+    StopRemoval.objects.filter(route=route, household__in=households).delete()
     categories = {category.code: category for category in Category.objects.filter(active=True)}
     PlannedItem.objects.bulk_create(
         PlannedItem(stop=stop, category=categories[code], quantity=quantity)
@@ -51,21 +53,24 @@ def add_stops(*, route: Route, households: list[Household], version: int) -> lis
 
 
 @transaction.atomic
-def remove_stop(*, stop: Stop, version: int) -> None:
-    """Take a household off a draft route; a stop whose outcome is recorded is part of what happened, and stays."""
-    _editable(stop.route, version)
+def remove_stop(*, stop: Stop, version: int, by=None) -> None:
+    """Take a household off a draft route; a stop whose outcome is recorded is part of what happened, and stays.
+    Off a route the planner drafts, it stays off: the planner does not put it back."""
+    route = _editable(stop.route, version)
     stop = Stop.objects.select_related("household__chapter").get(pk=stop.pk)
     if stop.outcome:
         raise RouteRefused(
             _("%(code)s was recorded as %(outcome)s: it stays on the route.")
             % {"code": stop.household.code, "outcome": stop.get_outcome_display().lower()}
         )
+    if route.standing_route_id and by is not None:
+        StopRemoval.objects.get_or_create(route=route, household=stop.household, defaults={"removed_by": by})
     stop.delete()
 
 
 @transaction.atomic
-def reorder(*, route: Route, stop_ids: list[int], version: int) -> None:
-    """Put the stops in the given order (all of them, each once)."""
+def reorder(*, route: Route, stop_ids: list[int], version: int, by=None) -> None:
+    """Put the stops in the given order (all of them, each once). The planner keeps a person's order."""
     route = _editable(route, version)
     stops = {stop.pk: stop for stop in route.stops.all()}
     if sorted(stop_ids) != sorted(stops):
@@ -73,19 +78,24 @@ def reorder(*, route: Route, stop_ids: list[int], version: int) -> None:
     for sequence, pk in enumerate(stop_ids, start=1):
         stops[pk].sequence = sequence
     Stop.objects.bulk_update(stops.values(), ["sequence"])
+    if by is not None:
+        Route.objects.filter(pk=route.pk).update(reordered_by=by)
 
 
-def move(*, stop: Stop, places: int, version: int) -> None:
+def move(*, stop: Stop, places: int, version: int, by=None) -> None:
     """Move a stop up (negative) or down (positive) the route."""
     order = list(stop.route.stops.values_list("pk", flat=True))
     position = order.index(stop.pk)
     order.insert(max(0, min(len(order) - 1, position + places)), order.pop(position))
-    reorder(route=stop.route, stop_ids=order, version=version)
+    reorder(route=stop.route, stop_ids=order, version=version, by=by)
 
 
 @transaction.atomic
-def set_items(*, stop: Stop, items: dict[Category, Decimal], version: int) -> None:
+def set_items(*, stop: Stop, items: dict[Category, Decimal], version: int, by=None) -> None:
+    """A person's plan for the stop: the planner leaves a stop whose items a person set."""
     _editable(stop.route, version)
+    if by is not None:
+        Stop.objects.filter(pk=stop.pk).update(changed_by=by)
     stop.planned_items.all().delete()
     PlannedItem.objects.bulk_create(
         PlannedItem(stop=stop, category=category, quantity=quantity) for category, quantity in items.items()

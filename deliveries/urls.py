@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import views
+from deliveries import standing_views, views
 
 app_name = "deliveries"
 urlpatterns = [
@@ -22,4 +22,17 @@ urlpatterns = [
     path("my/", views.my_routes, name="my_routes"),
     path("households/<int:pk>/reports/", views.household_reports, name="household_reports"),
     path("stops/<int:pk>/record/", views.stop_record, name="stop_record"),
+    path("standing/<str:code>/", standing_views.standing_list, name="standing_list"),
+    path("standing/new/<str:code>/", standing_views.standing_create, name="standing_create"),
+    path("standing-routes/<int:pk>/", standing_views.standing_detail, name="standing_detail"),
+    path("standing-routes/<int:pk>/edit/", standing_views.standing_edit, name="standing_edit"),
+    path("standing-routes/<int:pk>/households/", standing_views.standing_add, name="standing_add"),
+    path("standing-places/<int:pk>/move/", standing_views.place_move, name="place_move"),
+    path("standing-places/<int:pk>/remove/", standing_views.place_remove, name="place_remove"),
+    path("standing-places/<int:pk>/transfer/", standing_views.place_transfer, name="place_transfer"),
+    path("households/<int:pk>/standing/", standing_views.arrangement, name="arrangement"),
+    path("households/<int:pk>/standing/end/", standing_views.arrangement_end, name="arrangement_end"),
+    path("households/<int:pk>/pauses/", standing_views.pauses, name="pauses"),
+    path("pauses/<int:pk>/edit/", standing_views.pause_edit, name="pause_edit"),
+    path("pauses/<int:pk>/end/", standing_views.pause_end, name="pause_end"),
 ]

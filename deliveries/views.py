@@ -34,7 +34,7 @@ ROUTES_PER_PAGE = 50
 
 def _get_route(request, pk, action) -> Route:
     route = get_object_or_404(
-        Route.objects.select_related("chapter", "hub", "driver").prefetch_related("helpers"), pk=pk
+        Route.objects.select_related("chapter", "hub", "driver", "standing_route").prefetch_related("helpers"), pk=pk
     )
     access.require(request.user, route.chapter, action)
     return route
@@ -76,6 +76,7 @@ def route_create(request, code):
 
 def route_edit(request, pk):
     route = _get_route(request, pk, Action.PLAN_ROUTES)
+    route.edited_by = request.user  # saved with the form only: the planner keeps a person's name and people
     form = RouteForm(request.POST or None, instance=route)
     next_url = reverse("deliveries:route_detail", args=[route.pk])
     context = {"chapter": route.chapter}
@@ -135,7 +136,9 @@ def route_add_stops(request, pk):
     if not households:
         messages.error(request, _("Choose at least one household to add."))
     elif _changing(
-        request, route, lambda: services.add_stops(route=route, households=households, version=_version(request))
+        request,
+        route,
+        lambda: services.add_stops(route=route, households=households, version=_version(request), by=request.user),
     ):
         count = len(households)
         messages.success(request, ngettext("%(count)d stop added.", "%(count)d stops added.", count) % {"count": count})
@@ -146,7 +149,9 @@ def route_add_stops(request, pk):
 def stop_move(request, pk):
     stop = _get_stop(request, pk)
     places = -1 if request.POST.get("direction") == "up" else 1
-    _changing(request, stop.route, lambda: services.move(stop=stop, places=places, version=_version(request)))
+    _changing(
+        request, stop.route, lambda: services.move(stop=stop, places=places, version=_version(request), by=request.user)
+    )
     return redirect(reverse("deliveries:route_detail", args=[stop.route_id]) + f"#stop-{stop.pk}")
 
 
@@ -155,7 +160,9 @@ def route_reorder(request, pk):
     """The order a coordinator dragged the stops into (with JavaScript on)."""
     route = _get_route(request, pk, Action.PLAN_ROUTES)
     ids = [int(value) for value in request.POST.get("order", "").split(",") if value.isdigit()]
-    if _changing(request, route, lambda: services.reorder(route=route, stop_ids=ids, version=_version(request))):
+    if _changing(
+        request, route, lambda: services.reorder(route=route, stop_ids=ids, version=_version(request), by=request.user)
+    ):
         messages.success(request, _("New order saved."))
     return redirect("deliveries:route_detail", pk=route.pk)
 
@@ -163,7 +170,9 @@ def route_reorder(request, pk):
 @require_POST
 def stop_remove(request, pk):
     stop = _get_stop(request, pk)
-    if _changing(request, stop.route, lambda: services.remove_stop(stop=stop, version=_version(request))):
+    if _changing(
+        request, stop.route, lambda: services.remove_stop(stop=stop, version=_version(request), by=request.user)
+    ):
         messages.success(request, _("%(code)s taken off the route.") % {"code": stop.household.code})
     return redirect("deliveries:route_detail", pk=stop.route_id)
 
@@ -172,7 +181,8 @@ def stop_items(request, pk):
     stop = _get_stop(request, pk)
     form = PlannedItemsForm(request.POST or None, stop=stop)
     if form.is_valid():
-        change = lambda: services.set_items(stop=stop, items=form.items(), version=form.cleaned_data["version"])  # noqa: E731
+        version = form.cleaned_data["version"]
+        change = lambda: services.set_items(stop=stop, items=form.items(), version=version, by=request.user)  # noqa: E731
         if _changing(request, stop.route, change):
             messages.success(request, _("Planned items saved for %(code)s.") % {"code": stop.household.code})
         return redirect(reverse("deliveries:route_detail", args=[stop.route_id]) + f"#stop-{stop.pk}")
@@ -225,12 +235,17 @@ def my_routes(request):
     routes, tomorrow = [], []
     for membership in access.memberships_of(user):
         chapter = membership.chapter
+        today = chapter.today()
         mine = Route.objects.filter(Q(driver=user) | Q(helpers=user), chapter=chapter, status=Route.Status.PUBLISHED)
-        for route in mine.filter(date=chapter.today()).distinct().select_related("hub", "driver"):
+        for route in (
+            mine.filter(date__in=[today, today + datetime.timedelta(days=1)]).distinct().select_related("hub", "driver")
+        ):
+            if route.date != today:
+                tomorrow.append(route)
+                continue
             stops = queries.planned_stops(route)
             recorded = sum(1 for planned in stops if planned.stop.outcome)
             routes.append({"route": route, "stops": stops, "recorded": recorded})
-        tomorrow += mine.filter(date=chapter.today() + datetime.timedelta(days=1)).distinct().select_related("hub")
     return render(request, "deliveries/my_routes.html", {"routes": routes, "tomorrow": tomorrow})
 
 

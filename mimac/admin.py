@@ -4,7 +4,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mimac.models import Category, Chapter, ClosureDay, Hub, Membership, MembershipEvent, Photo, TrailEvent, Vouch
+from mimac.models import (
+    Category,
+    Chapter,
+    ClosureDay,
+    Hub,
+    JobRun,
+    Membership,
+    MembershipEvent,
+    Photo,
+    TrailEvent,
+    Vouch,
+)
 
 
 class ClosureDayInline(admin.TabularInline):
@@ -128,3 +139,10 @@ class TrailEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "actor", "chapter", "subject"]
     list_filter = ["kind", "chapter"]
     list_select_related = ["actor", "chapter"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    """The periodic jobs' last runs, as the jobs wrote them (the home page lists those late or failing)."""
+
+    list_display = ["job", "last_success_at", "last_failure_at", "last_failure"]

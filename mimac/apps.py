@@ -6,7 +6,7 @@ class MimacConfig(AppConfig):
     verbose_name = "MIMAC"
 
     def ready(self):
-        from mimac import trail  # noqa: F401 (connects the trail's signal receivers)
+        from mimac import checks, trail  # noqa: F401 (registers the system checks; connects the trail's receivers)
         from mimac.photos import check_detector
 
         check_detector()

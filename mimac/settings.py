@@ -221,9 +221,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     # Photos are never served from a public URL: only through a view that checks who is asking.
+    # Readable by the app's own group only, whatever the umask (Django would make files 0644 by default).
     "photos": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env_str("PHOTO_ROOT", str(BASE_DIR / "photos")), "base_url": "/no-public-url/"},
+        "OPTIONS": {
+            "location": env_str("PHOTO_ROOT", str(BASE_DIR / "photos")),
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
     },
 }
 if DEBUG:
@@ -246,6 +252,10 @@ BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
 BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30, minimum=1)
 # The security trail and sign-in failure records: purged with the households, by purge_households.
 TRAIL_RETENTION_MONTHS = env_int("TRAIL_RETENTION_MONTHS", 12, minimum=1)
+# Set when the periodic jobs run from deploy/'s systemd timers: `manage.py doctor` then checks each timer is
+# installed and enabled in SYSTEMD_UNIT_DIR (mimac/checks.py).
+SYSTEMD_TIMERS = env_bool("SYSTEMD_TIMERS", False)
+SYSTEMD_UNIT_DIR = Path(env_str("SYSTEMD_UNIT_DIR", "/etc/systemd/system"))
 # A donor who asked to be named is named this long after the donation; purge_households then erases the name.
 DONOR_NAME_RETENTION_MONTHS = env_int("DONOR_NAME_RETENTION_MONTHS", 12, minimum=1)
 
@@ -287,7 +297,8 @@ if BEHIND_PROXY:
     USE_X_FORWARDED_HOST = True
 
 # MIMAC sends no email: with no mailer, any attempt fails, which is what the warning says.
-# Errors go to the server log with the path and traceback only: request bodies carry household data.
+# Errors go to the server log with the path and traceback only: request bodies carry household data. A refusal
+# (403, 404, a CSRF failure, a bad request) is one line: a probe's thousand 403s are not a thousand tracebacks.
 MAILERS = {}
 SILENCED_SYSTEM_CHECKS = ["mail.W001"]
 ADMINS = []
@@ -296,7 +307,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusals_on_one_line": {"()": "mimac.logs.RefusalsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals_on_one_line"]}
+    },
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "mimac": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},

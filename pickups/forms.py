@@ -1,6 +1,5 @@
 import datetime
 
-from dateutil import rrule
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -8,16 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_day, check_quantity, quantity_field
 from mimac.models import PLANNING_DAYS, Category, ClosureDay, Role, Trust
 from mimac.photos import PhotoFormField
+from mimac.recurrence import RecurrenceFields, describe, gives_no_dates
 from pickups.models import Pickup, PickupSchedule, Supplier, SupplierClosure
-from pickups.recurrence import (
-    MONTH_WEEKS,
-    NO_DATES_HORIZON,
-    WEEKDAYS,
-    Pattern,
-    build_rrule,
-    describe,
-    read_rrule,
-)
 
 
 def _date_input():
@@ -28,23 +19,7 @@ def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ScheduleForm(VersionedModelForm):
-    pattern = forms.ChoiceField(label=_("Repeats"), choices=Pattern.CHOICES, widget=forms.RadioSelect)
-    interval = forms.IntegerField(
-        label=_("Every how many weeks or months"),
-        initial=1,
-        min_value=1,
-        max_value=52,
-        error_messages={"min_value": _("Use 1 or more: 1 is every week (or month), 2 every other one.")},
-    )
-    weekdays = forms.MultipleChoiceField(
-        label=_("Weekdays (weekly)"), choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    month_week = forms.ChoiceField(label=_("Which one (monthly on a weekday)"), choices=MONTH_WEEKS, required=False)
-    month_weekday = forms.ChoiceField(label=_("Weekday (monthly on a weekday)"), choices=WEEKDAYS, required=False)
-    month_day = forms.IntegerField(
-        label=_("Day of the month (monthly on a day)"), min_value=1, max_value=31, required=False
-    )
+class ScheduleForm(RecurrenceFields, VersionedModelForm):
     skip_dates_text = forms.CharField(
         label=_("Dates to skip"),
         required=False,
@@ -79,11 +54,9 @@ class ScheduleForm(VersionedModelForm):
             .order_by("first_name")
         )
         self.fields["default_volunteers"].label_from_instance = lambda user: user.first_name or user.username
+        self.show_recurrence(self.instance.rrule if self.instance.pk else None)
         if self.instance.pk:
-            self.initial.update(read_rrule(self.instance.rrule))
             self.initial["skip_dates_text"] = "\n".join(self.instance.skip_dates)
-        else:
-            self.initial.setdefault("pattern", Pattern.WEEKLY)
 
     def edited_fields(self) -> list[str]:
         # The recurrence and skipped dates are the model's, edited through the fields above.
@@ -118,32 +91,13 @@ class ScheduleForm(VersionedModelForm):
             self.add_error("window_end", _("The window must close after it opens."))
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day cannot be before the first day."))
-        pattern = cleaned.get("pattern")
-        if pattern == Pattern.WEEKLY and not cleaned.get("weekdays"):
-            self.add_error("weekdays", _("Choose at least one weekday."))
-        if pattern == Pattern.MONTHLY_WEEKDAY and not (cleaned.get("month_week") and cleaned.get("month_weekday")):
-            self.add_error("month_weekday", _("Choose which weekday of the month, such as the 2nd Tuesday."))
-        if pattern == Pattern.MONTHLY_DAY and not cleaned.get("month_day"):
-            self.add_error("month_day", _("Choose a day of the month."))
+        rrule = self.recurrence(cleaned)
         if self.errors or not starts_on:
             return cleaned
-        self.instance.rrule = build_rrule(
-            pattern,
-            cleaned.get("interval") or 1,
-            cleaned.get("weekdays"),
-            cleaned.get("month_week"),
-            cleaned.get("month_weekday"),
-            cleaned.get("month_day"),
-        )
+        self.instance.rrule = rrule
         self.instance.skip_dates = cleaned.get("skip_dates_text", [])
-        last = ends_on or starts_on + NO_DATES_HORIZON
-        start = datetime.datetime.combine(starts_on, datetime.time())
-        if (
-            rrule.rrulestr(self.instance.rrule, dtstart=start).between(
-                start, datetime.datetime.combine(last, datetime.time()), inc=True
-            )
-            == []
-        ):
+        last = gives_no_dates(rrule, starts_on, ends_on)
+        if last:
             raise forms.ValidationError(
                 _("These choices give no pickup dates from %(first)s to %(last)s. Check the days and dates."),
                 params={"first": starts_on.isoformat(), "last": last.isoformat()},

@@ -2,7 +2,6 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.models import LedgerEntry, QuantityEntry
 from mimac.models import PLANNING_DAYS, Category, Chapter, Hub, Photo, Versioned
-from pickups.recurrence import describe
+from mimac.recurrence import dates, describe
 
 
 class Supplier(Versioned):
@@ -132,20 +131,11 @@ class PickupSchedule(Versioned):
 
     def occurrences(self, first: datetime.date, last: datetime.date) -> list["Occurrence"]:
         """Every date the recurrence gives from `first` to `last`, each with why it is skipped, if it is."""
-        first, last = max(first, self.starts_on), min(last, self.ends_on or last)
-        if last < first:
+        days = dates(self.rrule, self.starts_on, self.ends_on, first, last)
+        if not days:
             return []
-        start = datetime.datetime.combine(self.starts_on, datetime.time())
-        dates = [
-            moment.date()
-            for moment in rrulestr(self.rrule, dtstart=start).between(
-                datetime.datetime.combine(first, datetime.time()),
-                datetime.datetime.combine(last, datetime.time()),
-                inc=True,
-            )
-        ]
-        reasons = self._skip_reasons(first, last)
-        return [Occurrence(date, reasons.get(date, "")) for date in dates]
+        reasons = self._skip_reasons(days[0], days[-1])
+        return [Occurrence(date, reasons.get(date, "")) for date in days]
 
     def _skip_reasons(self, first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:
         reasons = {datetime.date.fromisoformat(day): str(_("listed under “Dates to skip”")) for day in self.skip_dates}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mimac import access
+from mimac import access, extensions
 from mimac.access import Action
 from mimac.models import ClosureDay
 from mimac.views import edit_versioned
@@ -173,8 +173,10 @@ def chapter_closures(request, code):
     chapter = access.get_chapter(request, code, Action.PLAN_PICKUPS)
     form = ClosureDayForm(request.POST or None, instance=ClosureDay(chapter=chapter))
     if form.is_valid():
-        form.save()
+        closure = form.save()
         result = services.plan_chapter(chapter=chapter)
+        for changed in extensions.closure_day_changes:
+            changed(chapter, closure.date)
         removed = result.removed
         messages.success(
             request,
@@ -196,5 +198,7 @@ def chapter_closure_delete(request, pk):
     access.require(request.user, closure.chapter, Action.PLAN_PICKUPS)
     closure.delete()
     services.plan_chapter(chapter=closure.chapter)
-    messages.success(request, _("Closure day removed; pickups are planned again for that day."))
+    for changed in extensions.closure_day_changes:
+        changed(closure.chapter, closure.date)
+    messages.success(request, _("Closure day removed; pickups and routes are planned again for that day."))
     return redirect("pickups:chapter_closures", code=closure.chapter.code)

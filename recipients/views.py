@@ -100,8 +100,15 @@ def household_edit(request, pk):
         {"chapter": household.chapter},
         _("Household saved."),
         reverse("recipients:household_detail", args=[household.pk]),
-        after_save=lambda saved: record(TrailEvent.Kind.HOUSEHOLD, request.user, saved.chapter, f"{saved.code} edited"),
+        after_save=lambda saved: _changed(request, saved, "edited"),
     )
+
+
+def _changed(request, household, what: str) -> None:
+    """After a household's details or status were saved: the trail, then what other apps do about it."""
+    record(TrailEvent.Kind.HOUSEHOLD, request.user, household.chapter, f"{household.code} {what}")
+    for changed in extensions.household_changes:
+        changed(household)
 
 
 @require_POST
@@ -111,8 +118,7 @@ def household_status(request, pk):
     if form.is_valid() and household.purged_at is None:
         household.status, household.status_since = form.cleaned_data["status"], timezone.localdate()
         household.save()
-        subject = f"{household.code} now {household.status}"
-        record(TrailEvent.Kind.HOUSEHOLD, request.user, household.chapter, subject)
+        _changed(request, household, f"now {household.status}")
         messages.success(
             request,
             _("%(code)s is now %(status)s.") % {"code": household.code, "status": household.get_status_display()},

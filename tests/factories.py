@@ -114,3 +114,37 @@ def signs_in(client, username, password=PASSWORD) -> bool:
 
     response = client.post(reverse("login"), {"username": username, "password": password})
     return response.status_code == 302
+
+
+def next_weekday(chapter, weekday: int, weeks: int = 0) -> datetime.date:
+    """The next such weekday (0 is Monday) from the chapter's today, today included; `weeks` later."""
+    today = chapter.today()
+    return today + datetime.timedelta(days=(weekday - today.weekday()) % 7, weeks=weeks)
+
+
+def make_arrangement(household, hub, rrule="FREQ=WEEKLY;BYDAY=TU", starts_on=None, items=None, **fields):
+    """A standing arrangement from a week ago; `items` maps category codes to usual quantities."""
+    from deliveries.models import DeliveryArrangement, UsualItem
+    from mimac.models import Category
+
+    arrangement = DeliveryArrangement.objects.create(
+        household=household,
+        hub=hub,
+        rrule=rrule,
+        starts_on=starts_on or household.chapter.today() - datetime.timedelta(days=7),
+        window=fields.pop("window", household.delivery_window),
+        **fields,
+    )
+    for code, quantity in (items or {}).items():
+        UsualItem.objects.create(arrangement=arrangement, category=Category.objects.get(code=code), quantity=quantity)
+    return arrangement
+
+
+def make_standing_route(chapter, hub, weekday=1, name="Tuesday east", driver=None, households=(), helpers=()):
+    from deliveries.models import StandingRoute, StandingStop
+
+    route = StandingRoute.objects.create(chapter=chapter, hub=hub, weekday=weekday, name=name, driver=driver)
+    route.helpers.set(helpers)
+    for sequence, household in enumerate(households, start=1):
+        StandingStop.objects.create(standing_route=route, household=household, weekday=weekday, sequence=sequence)
+    return route

@@ -11,6 +11,7 @@ from mimac.models.chapters import (
     validate_time_zone,
 )
 from mimac.models.goods import MAX_LINE_QUANTITY, Category, Photo, Unit
+from mimac.models.operations import JobRun
 from mimac.models.people import (
     VOUCHES_NEEDED,
     Membership,
@@ -32,6 +33,7 @@ __all__ = [
     "Chapter",
     "ClosureDay",
     "Hub",
+    "JobRun",
     "Membership",
     "MembershipEvent",
     "MembershipQuerySet",

@@ -4,7 +4,7 @@ import io
 from django.core.management import call_command
 
 from audit.queries import Audit, Period
-from deliveries.models import DeliveryLine, Route
+from deliveries.models import DeliveryArrangement, DeliveryLine, Route, StandingRoute
 from hubdesk.models import Handout, StockCount
 from ledger import verification as ledger
 from mimac.models import Chapter
@@ -22,6 +22,11 @@ def test_seed_scale_builds_a_year_whose_ledger_chain_holds(db):
         for model in (PickupLine, DeliveryLine, Handout, StockCount):
             assert model.objects.filter(chapter=chapter).exists(), model
         assert Route.objects.filter(chapter=chapter).count() > 0
+        assert StandingRoute.objects.filter(chapter=chapter).count() == 60
+        assert (
+            DeliveryArrangement.objects.filter(household__chapter=chapter).count()
+            == Household.objects.filter(chapter=chapter, mode="delivery", status="active").count()
+        )
         verdict = ledger.verify(chapter)
         assert verdict.ok, verdict.problem
         year = Period(chapter.today() - datetime.timedelta(days=364), chapter.today())

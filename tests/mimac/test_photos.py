@@ -213,3 +213,17 @@ def test_a_test_stores_its_photos_in_its_own_folder_not_the_work_tree(world, tmp
         image=clean_photo(images.upload(images.encode(images.food_photo()))),
     )
     assert pathlib.Path(photo.image.path).is_relative_to(tmp_path)
+
+
+def test_many_stored_photos_are_checked_in_processes_replaced_as_they_go(monkeypatch):
+    """A restore checks thousands of photos; the detector keeps memory from each, so its process is replaced
+    every CHECKS_PER_PROCESS photos, and a replaced process never stops the checks that follow."""
+    from mimac import photos
+
+    monkeypatch.setattr(photos, "CHECKS_PER_PROCESS", 2)
+    stored = photos.clean_photo(images.upload(images.encode(images.food_photo()))).read()
+    with photos.checking_stored_photos() as submit:
+        checked = [submit(data) for data in [stored] * 4 + [images.jpeg_with_gps(), b"not a photo"]]
+        problems = [future.result(timeout=120) for future in checked]
+    assert problems == ["", "", "", "", "metadata", "not_image"]
+    assert photos.stored_problem_message("metadata") == "It carries metadata, which MIMAC removes from every photo."

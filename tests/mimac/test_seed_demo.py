@@ -115,3 +115,23 @@ def test_seed_demo_fresh_refuses_a_database_with_other_chapters():
     with pytest.raises(CommandError, match="not the demo's"):
         call_command("seed_demo", "--force", "--fresh")
     assert Chapter.objects.filter(code="EAS").exists()
+
+
+def test_seed_demo_shows_standing_routes_a_paused_household_and_the_weeks_drafts(db, client):
+    from deliveries.models import Pause, PlanNote, StandingRoute
+
+    call_command("seed_demo", "--force")
+    riverside = Chapter.objects.get(code="RIV")
+    standing = StandingRoute.objects.filter(chapter=riverside)
+    assert sorted(standing.values_list("name", flat=True)) == ["Thursday Grand Blvd", "Tuesday east"]
+    pause = Pause.objects.get()
+    today = riverside.today()
+    assert pause.starts_on <= today <= pause.ends_on
+    assert pause.household.status == "active"
+    drafts = Route.objects.filter(standing_route__in=standing)
+    assert sorted({route.date.weekday() for route in drafts}) == [1, 3]
+    assert not drafts.filter(stops__household=pause.household).exists()
+    assert PlanNote.objects.filter(chapter=riverside, kind="unplaced").exists()
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    home = client.get("/")
+    assert "Standing deliveries" in home.text

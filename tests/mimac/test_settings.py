@@ -14,6 +14,8 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://mimac.example.org",
     "HTTPS": "1",
     "BEHIND_PROXY": "1",
+    # The public half of a key pair whose private half nobody kept: a backup key is part of a production setup.
+    "BACKUP_PUBLIC_KEY": "age19l2rqxl0kl4w99x7jsljs6lqj8wcawk79hqhjvq9jlsyjc7ngeequ2phjg",
 }
 
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from mimac.recurrence import Pattern, build_rrule, describe, read_rrule
 from pickups.models import PickupSchedule
-from pickups.recurrence import Pattern, build_rrule, describe, read_rrule
 from tests.factories import make_supplier
 from tests.pages import assert_clean_page
 

@@ -16,6 +16,7 @@ from deliveries.models import (
     RouteLoad,
     Stop,
 )
+from deliveries.scale import add_standing
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupLine, PickupSchedule, Supplier
@@ -31,8 +32,9 @@ class Command(BaseCommand):
     help = (
         "Build chapters the size of a whole coalition's year, for benchmarks: households, suppliers with "
         "schedules, a year of pickups with lines, routes with stops and deliveries, handouts, spoilage and weekly "
-        "counts. Every ledger row is appended in batches through the same chain as the app's; run verify_ledger "
-        "afterwards. For a benchmark database only (--force unless DEBUG)."
+        "counts, standing deliveries (arrangements, standing routes, a few pauses). Every ledger row is appended in "
+        "batches through the same chain as the app's; run verify_ledger afterwards. For a benchmark database only "
+        "(--force unless DEBUG)."
     )
 
     def add_arguments(self, parser):
@@ -82,6 +84,11 @@ class Scale:
         self._pickups()
         self._routes()
         self._hub_desks()
+        with transaction.atomic():
+            added = add_standing(self.chapter, self.hubs, self.volunteers, self.household_list, self.today,
+                                 self.coordinator)  # fmt: skip
+        for what, count in added.items():
+            self._step(what, count)
 
     def _step(self, what, count):
         self.say(f"{self.chapter.code}: {count:,} {what}")

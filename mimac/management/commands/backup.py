@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mimac import backups
+from mimac.jobs import PeriodicJob
 
 
-class Command(BaseCommand):
+class Command(PeriodicJob, BaseCommand):
     help = (
-        "Write a consistent copy of the database, encrypted to BACKUP_PUBLIC_KEY (age), to BACKUP_DIR, "
-        "and delete backups there older than BACKUP_RETENTION_DAYS. Run it nightly from cron."
+        "Write a consistent copy of the database and every photo, encrypted to BACKUP_PUBLIC_KEY (age), to "
+        "BACKUP_DIR, and delete backups there older than BACKUP_RETENTION_DAYS. Its timer runs it nightly."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +21,14 @@ class Command(BaseCommand):
         if not settings.BACKUP_PUBLIC_KEY:
             raise CommandError("Set BACKUP_PUBLIC_KEY to an age public key (age1…); keep its private key offline.")
         try:
-            path = backups.write(to, settings.BACKUP_PUBLIC_KEY)
+            written = backups.write(to, settings.BACKUP_PUBLIC_KEY)
         except backups.BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Wrote {path} ({path.stat().st_size:,} bytes, encrypted).")
+        size, photos = written.path.stat().st_size, written.photos
+        self.stdout.write(f"Wrote {written.path} ({size:,} bytes, encrypted): the database and {photos} photos.")
+        for name in written.missing:
+            # The backup is made all the same; a photo already gone from the server is not one it could hold.
+            self.stderr.write(f"A photo's file is missing from PHOTO_ROOT, so it is not in the backup: {name}")
         for old in backups.expired(to, keep_days):
             old.unlink()
             self.stdout.write(f"Deleted {old.name}: older than {keep_days} days.")

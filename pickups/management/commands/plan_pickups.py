@@ -2,13 +2,14 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
+from mimac.jobs import PeriodicJob
 from pickups.services import HORIZON_WEEKS, plan_everything
 
 
-class Command(BaseCommand):
+class Command(PeriodicJob, BaseCommand):
     help = (
         f"Plan pickups from every schedule for the next {HORIZON_WEEKS} weeks. Safe to run again and again "
-        "(run it daily from cron): it never duplicates, and never touches taken or recorded pickups."
+        "(its timer runs it daily): it never duplicates, and never touches taken or recorded pickups."
     )
 
     def add_arguments(self, parser):

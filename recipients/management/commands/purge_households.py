@@ -4,14 +4,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mimac import extensions, trail
+from mimac.jobs import PeriodicJob
 from recipients.services import purge, retention_cutoff
 
 
-class Command(BaseCommand):
+class Command(PeriodicJob, BaseCommand):
     help = (
         "Erase the personal data of households paused or ended longer than the retention period, keeping "
         "only anonymous counts, and what else is kept past its retention (the security trail, donors' names). "
-        "A dry run unless --apply. Run it monthly from cron."
+        "A dry run unless --apply. Its timer runs it monthly, with --apply."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +26,9 @@ class Command(BaseCommand):
             default=settings.TRAIL_RETENTION_MONTHS,
             help="How long the security trail and sign-in failure records are kept.",
         )
+
+    def counts_as_run(self, options):
+        return options.get("apply", False)  # a dry run erases nothing: the job has not run
 
     def handle(self, *args, apply, months, trail_months, **options):
         before = retention_cutoff(months)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from deliveries.models.standing import StandingRoute
 from ledger.models import LedgerEntry, QuantityEntry
 from mimac.models import (
     PLANNING_DAYS,
@@ -58,12 +59,25 @@ class Route(Versioned):
     sheet_returned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Drafted by the planner from this standing route; it leaves alone what a person changed since.
+    standing_route = models.ForeignKey(
+        StandingRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    reordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = RouteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "name"]
         indexes = [models.Index(fields=["hub", "date"], name="deliveries_route_hub_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["standing_route", "date"], name="deliveries_route_once_per_standing_day")
+        ]
 
     def __str__(self):
         return f"{self.name} {self.date:%Y-%m-%d}"
@@ -113,6 +127,14 @@ class Stop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Who put it there: the planner (from a standing route) or a person; and a person who changed it since.
+    placed_by_planner = models.BooleanField(default=False, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["sequence", "pk"]

@@ -5,6 +5,7 @@ so a model can move between apps without breaking a chain that exists.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -38,7 +39,14 @@ def chained_values(entry) -> dict:
     """The values of the fields `entry` chains, as its hash reads them: a decimal field given as a number or text
     (a quantity of 5, an amount of "12.5") is hashed as the decimal the database gives back."""
     values = {name: getattr(entry, name) for name in entry.chain_fields}
-    for name, value in values.items():
-        if isinstance(value, int | str | float) and entry._meta.get_field(name).get_internal_type() == "DecimalField":
-            values[name] = Decimal(str(value))
+    for name in _decimal_fields(type(entry)):
+        if isinstance(values[name], int | str | float):
+            values[name] = Decimal(str(values[name]))
     return values
+
+
+@functools.cache
+def _decimal_fields(model) -> tuple[str, ...]:
+    return tuple(
+        name for name in model.chain_fields if model._meta.get_field(name).get_internal_type() == "DecimalField"
+    )

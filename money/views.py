@@ -70,6 +70,7 @@ def home(request, code):
         else "",
         "may_record": access.may(request.user, chapter, Action.RECORD_MONEY),
         "may_manage": access.may(request.user, chapter, Action.MANAGE_MONEY),
+        "is_member": access.membership_in(request.user, chapter) is not None,
         "own_dues": queries.in_and_out(own_dues.filter(date__year=report.month_start.year))[0],
         "own_dues_url": _rows_url(chapter, kind=MoneyEntry.Kind.DUES, member=request.user.pk),
     }

@@ -182,6 +182,7 @@ BAD_INPUT = {
     ),
     "absurd": ({"amount": "99999999999999"}, "amount", "That is more than any row can hold: check for an extra zero."),
     "tomorrow": ({"date": "tomorrow"}, "date", "is in the future: what happened is dated today"),
+    "before the chapter": ({"date": "2019-12-31"}, "date", "is before Riverside Mutual Aid started using MIMAC"),
 }
 
 

@@ -165,6 +165,8 @@ def test_a_volunteers_day_in_each_language(open_tab, day, language, settings, tm
     )
     assert day["amina"].code in text
     assert re.search(r"107\s*Elm\s*St", text), "the address prints whole, in its order"
+    if language == PSEUDO:
+        assert "⟦Page 1 of 1⟧" in text, "the page numbers in the page's language"
 
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliveries.models import DeliveryArrangement, Pause, PlanningSettings, StandingRoute, StandingStop
 from deliveries.planning import suggested_items
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, quantity_field
+from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, person_choice, quantity_field
 from mimac.models import Category
 from mimac.recurrence import RecurrenceFields, describe, gives_no_dates
 
@@ -104,7 +104,8 @@ class StandingRouteForm(VersionedModelForm):
         self.fields["hub"].queryset = chapter.hubs.filter(active=True)
         for name in ("driver", "helpers"):
             self.fields[name].queryset = chapter_volunteers(chapter)
-            self.fields[name].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["driver"].label_from_instance = lambda user: user.first_name or user.username
+        self.fields["helpers"].label_from_instance = person_choice
 
     def clean(self):
         cleaned = super().clean()

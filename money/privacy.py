@@ -47,11 +47,11 @@ class Reader:
             return entry.donor_name
         return ""
 
-    def who(self, entry: MoneyEntry) -> str:
+    def who(self, entry: MoneyEntry, name=person) -> str:
         """Who paid or gave, or where a transfer went, as far as this reader may know."""
         if entry.kind == Kind.DUES:
             if entry.member_id:
-                return person(entry.member) if self.sees_member(entry) else _("a member")
+                return name(entry.member) if self.sees_member(entry) else _("a member")
             if entry.payers:
                 return ngettext("a collection, %(count)d paid", "a collection, %(count)d paid", entry.payers) % {
                     "count": entry.payers
@@ -76,23 +76,24 @@ class Reader:
         """Whether the reader would see the name, had it not been erased."""
         return entry.donor_named_to == NamedTo.MEMBERS or self.sees_payers
 
-    def described(self, entry: MoneyEntry, zone) -> dict:
-        """A row as lists, pages and CSV files show it to this reader; times where the chapter is (`zone`)."""
+    def described(self, entry: MoneyEntry, zone, name=person) -> dict:
+        """A row as lists, pages and CSV files show it to this reader; times where the chapter is (`zone`); people
+        by `name` (isolated on pages, `name_of` in files)."""
         return {
             "entry": entry,
             "date": entry.date,
             "account": entry.account.name,
             "what": entry.what,
-            "who": self.who(entry),
+            "who": self.who(entry, name),
             "came_in": entry.amount if entry.direction == Direction.IN else None,
             "went_out": entry.amount if entry.direction == Direction.OUT else None,
-            "countersigned_by": person(entry.countersigned_by) if entry.countersigned_by_id else "",
+            "countersigned_by": name(entry.countersigned_by) if entry.countersigned_by_id else "",
             "receipt": entry.receipt_id is not None,
             "receipt_url": reverse("photo_file", args=[entry.receipt_id])
             if entry.receipt_id and self.sees_receipts
             else "",
             "note": entry.note,
-            "recorded_by": person(entry.recorded_by),
+            "recorded_by": name(entry.recorded_by),
             "recorded_at": f"{timezone.localtime(entry.recorded_at, zone):%Y-%m-%d %H:%M}",
             "url": reverse("money:entry", args=[entry.pk]),
         }

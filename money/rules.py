@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from mimac.countersign import OWN_COUNTERSIGN
 from mimac.models import Membership, Trust
-from mimac.templatetags.people import person
+from mimac.templatetags.people import name_of
 from money.models import ZERO, Account, MoneyEntry, MoneySettings, cents
 
 Kind, Direction, NamedTo = MoneyEntry.Kind, MoneyEntry.Direction, MoneyEntry.NamedTo
@@ -78,7 +78,7 @@ def _payer(entry: MoneyEntry, chapter, correcting: bool) -> dict[str, str]:
         one = _("Dues of one member: leave “how many paid” blank, or leave the member out for a collection.")
         return {"payers": one}
     if not correcting and not Membership.objects.active().filter(chapter=chapter, user=entry.member_id).exists():
-        facts = {"name": person(entry.member), "chapter": chapter}
+        facts = {"name": name_of(entry.member), "chapter": chapter}
         return {"member": _("%(name)s is not a member of %(chapter)s.") % facts}
     return {}
 
@@ -94,7 +94,7 @@ def _countersign(entry: MoneyEntry, chapter, rules: MoneySettings) -> dict[str, 
     if not Membership.objects.active().filter(chapter=chapter, user=signer, trust=Trust.TRUSTED).exists():
         return {
             "countersigned_by": _("%(name)s is not a trusted member of %(chapter)s: a trusted member countersigns.")
-            % {"name": person(signer), "chapter": chapter}
+            % {"name": name_of(signer), "chapter": chapter}
         }
     return {}
 

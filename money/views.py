@@ -20,6 +20,7 @@ from mimac import access
 from mimac.access import Action
 from mimac.models import TrailEvent, record
 from mimac.spreadsheets import csv_response
+from mimac.templatetags.people import name_of
 from money import queries, services
 from money.forms import CorrectionForm, RowsFilterForm
 from money.models import CashCount, MoneyEntry, MoneySettings
@@ -120,7 +121,7 @@ def _csv(request, chapter, reader: Reader, found):
     record(TrailEvent.Kind.EXPORTED, request.user, chapter, "money rows")
     body = []
     for entry in found.iterator(chunk_size=500):
-        row = reader.described(entry, chapter.zone)
+        row = reader.described(entry, chapter.zone, name=name_of)
         body.append([
             entry.sequence, row["date"], row["account"], entry.get_kind_display(), entry.get_purpose_display(),
             row["who"], row["came_in"], row["went_out"], row["countersigned_by"], _("yes") if row["receipt"] else "",

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from money.models import show_amount
@@ -11,10 +12,11 @@ register = template.Library()
 
 @register.filter
 def money(amount, settings) -> str:
-    """An amount in the chapter's currency (its money settings): "1,234.50 USD"; a dash for none."""
+    """An amount in the chapter's currency (its money settings): "1,234.50 USD", isolated (`<bdi>`) so the number
+    and its currency keep their order in a right-to-left sentence; a dash for none."""
     if amount is None or amount == "":
         return "—"
-    return show_amount(Decimal(amount), settings.currency)
+    return format_html("<bdi>{}</bdi>", show_amount(Decimal(amount), settings.currency))
 
 
 @register.simple_tag

@@ -19,7 +19,7 @@ from money import services
 from tests.money.recording import set_money, spend, take_in
 from tests.pages import assert_clean_page
 
-FIGURE = re.compile(r'<a[^>]*href="(/money/RIV/rows/\?[^"]*)"[^>]*>\s*([-\d,.]+) USD\s*</a>')
+FIGURE = re.compile(r'<a[^>]*href="(/money/RIV/rows/\?[^"]*)"[^>]*>\s*(?:<bdi>)?([-\d,.]+) USD(?:</bdi>)?\s*</a>')
 
 
 @pytest.fixture

@@ -96,8 +96,11 @@ def _with_a_late_backup(server, tmp_path) -> dict[str, str]:
     database = tmp_path / "late.sqlite3"
     shutil.copy(server["DATABASE_URL"].removeprefix("sqlite:///"), database)
     three_days_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3)
-    with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE mimac_jobrun SET last_success_at = ? WHERE job = 'backup'", [three_days_ago])
+    with sqlite3.connect(database) as connection:  # as Django writes a time to SQLite: UTC, without its zone
+        connection.execute(
+            "UPDATE mimac_jobrun SET last_success_at = ? WHERE job = 'backup'",
+            [three_days_ago.strftime("%Y-%m-%d %H:%M:%S.%f")],
+        )
     return {"DATABASE_URL": f"sqlite:///{database}"}
 
 

@@ -25,7 +25,7 @@ def test_a_coordinator_builds_reorders_publishes_and_prints_a_route(open_tab):
     coordinator = open_tab()
     page = coordinator.page
     coordinator.sign_in("cora")
-    page.get_by_role("link", name="Routes").click()
+    page.get_by_role("link", name="Routes", exact=True).click()
     coordinator.check()
     page.get_by_role("link", name="New route").click()
     coordinator.check()

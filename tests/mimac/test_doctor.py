@@ -69,6 +69,7 @@ def server(tmp_path_factory) -> dict[str, str]:
         [
             "from django.core.management import call_command as run",
             "run('plan_pickups')",
+            "run('plan_deliveries')",
             "run('verify_ledger')",
             "run('purge_households', apply=True)",
             "run('clearsessions')",

@@ -1,5 +1,6 @@
 """The core's models, one module per subject; everything is imported from here (`from mimac.models import Hub`)."""
 
+from mimac.models.absences import MAX_ABSENCE_DAYS, Absence, AbsenceQuerySet
 from mimac.models.chapters import (
     PLANNING_DAYS,
     Chapter,
@@ -27,9 +28,12 @@ from mimac.models.people import (
 from mimac.models.security import TrailEvent, record
 
 __all__ = [
+    "MAX_ABSENCE_DAYS",
     "MAX_LINE_QUANTITY",
     "PLANNING_DAYS",
     "VOUCHES_NEEDED",
+    "Absence",
+    "AbsenceQuerySet",
     "Category",
     "Chapter",
     "ClosureDay",

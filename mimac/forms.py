@@ -2,8 +2,8 @@ import datetime
 from operator import attrgetter
 
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -245,7 +245,18 @@ class PasswordLimitMixin:
 
 
 class PasswordChangeForm(PasswordLimitMixin, auth_forms.PasswordChangeForm):
-    pass
+    """The old password goes through the sign-in throttle as a sign-in does: a session left open on the shared
+    laptop is no place to guess it. Locked out, the throttle answers the request instead of the page."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) != self.user:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class SetPasswordForm(PasswordLimitMixin, auth_forms.SetPasswordForm):

@@ -100,16 +100,17 @@ def _formfield(field, **options):
 
 
 class VersionedModelForm(forms.ModelForm):
-    """Carries the version the editor loaded, so saving over someone else's newer edit is refused."""
+    """Carries the version the editor loaded, so saving over someone else's newer edit is refused. A row not yet
+    saved (a chapter's settings before their first save) is version 0: one saved meanwhile is newer."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     class Meta:
         formfield_callback = _formfield  # a subclass's Meta inherits it: class Meta(VersionedModelForm.Meta)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.fields["version"].initial = 0 if self.instance._state.adding else self.instance.version
 
     def save(self, commit=True):
         if not self.instance._state.adding:

@@ -100,6 +100,15 @@ def signed_out(request):
     return response
 
 
+@login_not_required
+@never_cache
+def too_large(request):
+    """Where nginx sends a request whose body is over its limit (as a GET, the body dropped): the page in the
+    member's language instead of nginx's own. Says what the limit is, and nothing else."""
+    limit = settings.PHOTO_MAX_BYTES // 1_000_000
+    return render(request, "413.html", {"limit": limit}, status=413)
+
+
 def server_error(request):
     """A 500, or a 503 that says so when the database is away (no database is used to say either)."""
     if isinstance(sys.exception(), OperationalError | InterfaceError):

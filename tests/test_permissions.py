@@ -141,6 +141,7 @@ MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
     "healthz": Case("get", "200 200 200 200 200 200 200"),
+    "too_large": Case("get", "413 413 413 413 413 413 413"),
     "login": Case("get", "200 200 200 200 200 200 200"),
     "signed_out": Case("get", "200 200 200 200 200 200 200"),
     "logout": Case("post", "302 302 302 302 302 302 302"),

@@ -32,6 +32,9 @@ Operations.
 - `photo_actions`: functions `(photo) -> Action | None` that name what seeing a photo takes beyond being a member
   of its chapter, for a photo an app guards more closely; `access.get_photo` requires each. Money names
   `Action.VIEW_RECEIPTS` for a receipt (the no-faces check leaves names and card digits on it).
+- `shared_shifts`: functions `(membership) -> int` that count the shifts (pickups, routes) an app holds that the member
+  did together with a trusted member of the chapter; `Membership.vouch_refusal` adds them up against the chapter's
+  `shifts_before_vouching`. The audit counts pickups and routes (its track record shows the same shifts).
 - `retention_purges`: functions `(apply: bool) -> str` that erase what an app keeps past its retention (or, when
   not `apply`, only count it) and say so in a line; `purge_households`, the monthly retention job that `restore`
   runs again, calls each after the households. Money erases donors' names.
@@ -77,6 +80,7 @@ household_changes: list[Callable[[Any], None]] = []
 closure_day_changes: list[Callable[[Any, datetime.date], None]] = []
 photo_actions: list[Callable[[Any], Any]] = []
 retention_purges: list[Callable[[bool], str]] = []
+shared_shifts: list[Callable[[Any], int]] = []
 
 
 def sections(registered: list[Section], request: HttpRequest, obj) -> list[Rendering]:

@@ -17,6 +17,7 @@ from mimac.models import Absence, Category
 from pickups import services as pickups_services
 from pickups.models import Pickup
 from tests.factories import make_household, make_member, make_pickup, make_route
+from tests.pages import assert_clean_page
 
 
 def _on(pickup, *users, by):
@@ -125,6 +126,7 @@ def test_each_figure_equals_the_rows_its_link_lists(client, world, figure, perio
     rows = client.get(link)
 
     assert rows.status_code == 200
+    assert_clean_page(rows)
     assert rows.text.count('class="track-row"') == EXPECTED[figure]
     assert rows["Cache-Control"].count("no-store") == 1
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pickups import services as pickups_services
 from tests.factories import make_pickup
+from tests.pages import assert_clean_page
 
 
 def _observed(world, shifts_asked):
@@ -43,6 +44,7 @@ def test_vouching_without_the_tick_is_refused_and_nothing_is_recorded(client, wo
     response = client.post(reverse("member_vouch", args=[newcomer.pk]), {})
 
     assert response.status_code == 200
+    assert_clean_page(response)
     assert "Read the member&#x27;s track record above first, then tick this box." in response.text
     assert not newcomer.vouches.exists()
 

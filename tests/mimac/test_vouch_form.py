@@ -94,3 +94,22 @@ def test_the_chapter_sets_how_many_shifts_it_asks(client, world):
     page = client.get(reverse("chapter_settings", args=[world.chapter.code]))
     assert 'name="shifts_before_vouching"' in page.text
     assert world.chapter.shifts_before_vouching == 3
+
+
+@pytest.mark.parametrize("ticked", ["", "false", "False"])
+def test_a_tick_that_says_no_is_no_tick(client, world, ticked):
+    newcomer = _observed(world, 0)
+    client.force_login(world.volunteer.user)
+    response = client.post(reverse("member_vouch", args=[newcomer.pk]), {"read_track_record": ticked})
+    assert response.status_code == 200
+    assert not newcomer.vouches.exists()
+
+
+@pytest.mark.parametrize("shifts", ["-1", "51", "3.5", "many", "99999999999"])
+def test_the_chapter_setting_refuses_what_the_database_would_not_hold(client, world, shifts):
+    from mimac.forms import ChapterForm
+
+    data = {**ChapterForm(instance=world.chapter).initial, "shifts_before_vouching": shifts}
+    form = ChapterForm(data, instance=world.chapter)
+    assert not form.is_valid()
+    assert "shifts_before_vouching" in form.errors

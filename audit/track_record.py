@@ -185,8 +185,8 @@ def _corrections(membership: Membership, period: Period) -> QuerySet:
     parts = [
         model._base_manager.filter(chapter=membership.chapter_id, recorded_by=membership.user_id)
         .filter(corrects__isnull=False, recorded_at__gte=start, recorded_at__lt=end)
-        .annotate(kind=Value(model._meta.model_name, output_field=CharField()))
-        .values("kind", "pk", "recorded_at", "correction_reason")
+        .annotate(ledger_kind=Value(model._meta.model_name, output_field=CharField()))
+        .values("ledger_kind", "pk", "recorded_at", "correction_reason")
         .order_by()
         for model in ledger_models()
     ]

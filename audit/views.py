@@ -170,7 +170,7 @@ def track_record_rows(request, pk, period, figure):
     page = Paginator(what.rows(membership, shown), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page:
         if what.kind == "correction":  # rows of every ledger kind, as dicts: named by their model
-            row["label"] = model_of_kind(row["kind"])._meta.verbose_name
+            row["label"] = model_of_kind(row["ledger_kind"])._meta.verbose_name
         elif what.kind == "given_back":  # lines of the security trail, which names a pickup by its id
             row.pickup_id = pickup_queries.given_back_pickup(row)
     context = {"membership": membership, "chapter": membership.chapter, "period": shown, "figure": what, "page": page}

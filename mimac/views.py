@@ -287,7 +287,7 @@ def member_vouch(request, pk):
     """Vouch for an observing member: the page shows their track record, and the voucher ticks that they read it."""
     membership = access.get_membership(request, pk, Action.VOUCH)
     refusal = membership.vouch_refusal(request.user, VouchKind.TRUST)
-    form = VouchForm(request.POST or None)
+    form = VouchForm(request.POST if request.method == "POST" else None)  # an unticked box sends nothing
     if request.method == "POST" and (refusal or form.is_valid()):
         return _vouch(request, membership, VouchKind.TRUST)
     context = {

@@ -73,5 +73,5 @@ def test_the_observer_keeps_the_allergy_warning_and_loses_the_diet_warning(clien
     paired_route.stops.get(sequence=1).planned_items.create(category=bakery, quantity=2)
     client.force_login(world.observing.user)
     page = client.get(PAGES["printed sheet"](paired_route)).text
-    assert "may contain peanut" in page
+    assert "may contain nut; allergies: peanuts." in page
     assert "planned for a" not in page

@@ -113,3 +113,15 @@ def test_the_chapter_setting_refuses_what_the_database_would_not_hold(client, wo
     form = ChapterForm(data, instance=world.chapter)
     assert not form.is_valid()
     assert "shifts_before_vouching" in form.errors
+
+
+def test_every_word_of_the_vouch_form_is_translated_or_isolated_user_data(client, world, settings, tmp_path):
+    from tests.i18n.catalogues import pseudo_locale
+    from tests.i18n.test_pseudo_pages import untranslated
+
+    pseudo_locale(settings, tmp_path, "es")
+    newcomer = _observed(world, 0)
+    client.cookies["django_language"] = "es"
+    client.force_login(world.volunteer.user)
+    response = client.post(reverse("member_vouch", args=[newcomer.pk]), {})
+    assert untranslated(response.text) == []

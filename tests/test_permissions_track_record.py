@@ -87,3 +87,10 @@ def test_a_member_whose_membership_ended_no_longer_finds_their_page_or_record(cl
     world.observing.deactivate(by=world.coordinator.user)
     client.force_login(world.observing.user)
     assert [client.get(path).status_code for path in _pages(world.observing)] == [404, 404]
+
+
+def test_an_observing_member_finds_their_track_record_from_home(client, world):
+    client.force_login(world.observing.user)
+    home = client.get(reverse("dashboard:home")).text
+    assert f'href="{reverse("member_detail", args=[world.observing.pk])}"' in home
+    assert "Nobody can vouch for themselves" not in client.get(_pages(world.observing)[0]).text

@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
         from audit import sections, track_record
         from mimac import extensions
 
-        extensions.member_sections.append(
-            extensions.Section("audit/member_track_record.html", sections.member_track_record)
-        )
+        track_record_section = extensions.Section("audit/member_track_record.html", sections.member_track_record)
+        extensions.member_sections.append(track_record_section)
+        extensions.vouch_sections.append(track_record_section)
         extensions.shared_shifts.append(track_record.shared_shifts)

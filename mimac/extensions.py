@@ -9,7 +9,10 @@ template renders them with `{% render_sections sections %}` (mimac/templatetags/
 page's own context with the section's on top.
 - `household_sections`: the household page (`recipients:household_detail`), obj = the household. Deliveries
   adds what reached them lately and their own word.
-- `member_sections`: a member's page (`member_detail`), obj = the membership. For the track record.
+- `member_sections`: a member's page (`member_detail`), obj = the membership. Money adds their dues; the audit
+  their track record.
+- `vouch_sections`: the vouch form (`member_vouch`), obj = the membership: what a voucher reads before vouching for an
+  observing member. The audit adds the track record.
 
 Blocks per stop. A `StopBlock` is a template and a context function `(request, stops) -> {stop pk: dict}`,
 called once for all the page's stops so that a block costs the same queries for 1 stop or 25; a stop
@@ -71,6 +74,7 @@ class Rendering:
 
 household_sections: list[Section] = []
 member_sections: list[Section] = []
+vouch_sections: list[Section] = []
 route_sheet_blocks: list[StopBlock] = []
 key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []

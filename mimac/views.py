@@ -295,7 +295,7 @@ def member_vouch(request, pk):
         "chapter": membership.chapter,
         "form": form,
         "refusal": refusal,
-        "sections": [] if refusal else extensions.sections(extensions.member_sections, request, membership),
+        "sections": [] if refusal else extensions.sections(extensions.vouch_sections, request, membership),
     }
     return render(request, "mimac/member_vouch.html", context)
 

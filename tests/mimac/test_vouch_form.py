@@ -31,9 +31,11 @@ def _pickup_with_the_volunteer(world, days_ago):
 
 def test_the_vouch_form_shows_the_track_record_and_asks_for_the_tick(client, world):
     newcomer = _observed(world, 0)
-    client.force_login(world.volunteer.user)
+    client.force_login(world.coordinator.user)
+    assert "Dues" in client.get(reverse("member_detail", args=[newcomer.pk])).text
     page = client.get(reverse("member_vouch", args=[newcomer.pk]))
     assert 'id="track-record"' in page.text
+    assert "Dues" not in page.text, "the vouch form shows the track record, not the member page's other sections"
     assert "I have read this member&#x27;s track record" in page.text
 
 

@@ -181,6 +181,7 @@ class ChapterForm(VersionedModelForm):
             "time_zone",
             "contact_phone",
             "observation_days",
+            "shifts_before_vouching",
             "pickup_cutoff_hours",
             "spoilage_photo_above",
             "audit_tolerance_percent",
@@ -291,6 +292,13 @@ class InviteForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("That username is taken; choose another."))
         return username
+
+
+class VouchForm(forms.Form):
+    read_track_record = forms.BooleanField(
+        label=_("I have read this member's track record"),
+        error_messages={"required": _("Read the member's track record above first, then tick this box.")},
+    )
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -37,6 +37,7 @@ def _chapter_form(world, **changes):
     chapter = world.chapter
     data = {"name": chapter.name, "time_zone": chapter.time_zone, "observation_days": 90, "pickup_cutoff_hours": 24}
     data.update(spoilage_photo_above="10", audit_tolerance_percent="5", spoilage_flag_percent="15", paper_language="en")
+    data.update(shifts_before_vouching="3")
     return {**data, "version": chapter.version, **changes}
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 
 # The query marker of a page's own reload.
 UNATTENDED = "auto"
@@ -66,4 +67,4 @@ def _next_reload(request, seconds: int, unattended: bool) -> str:
         return f"{max(math.ceil(left), 0)}; url={reverse('signed_out')}"
     query = request.GET.copy()
     query[UNATTENDED] = "1"
-    return f"{seconds}; url={request.path}?{query.urlencode()}"
+    return f"{seconds}; url={escape_uri_path(request.path)}?{query.urlencode()}"

@@ -13,6 +13,8 @@ def test_the_coordinator_follows_a_route_on_the_day_board_while_a_volunteer_reco
     val = make_member(chapter, "val", first_name="Val").user
     households = [make_household(chapter, name=name) for name in ("Amina", "Bilal", "Chen")]
     make_route(chapter, hub, driver=val, households=households, status="published", name="Oak Street morning")
+    sam = make_member(chapter, "sam", first_name="Sam").user
+    make_route(chapter, hub, driver=sam, status="published", name="Elm Street noon")
 
     coordinator = open_tab()
     board = coordinator.page
@@ -21,7 +23,8 @@ def test_the_coordinator_follows_a_route_on_the_day_board_while_a_volunteer_reco
     coordinator.check()
     board.get_by_role("link", name="Day board").click()
     coordinator.check()
-    progress = board.locator(".route-progress")
+    oak = board.locator("section", has_text="Oak Street morning")
+    progress = oak.locator(".route-progress")
     assert "0 of 3 stops done" in progress.inner_text()
     assert "No load-out recorded" in progress.inner_text()
 
@@ -38,7 +41,7 @@ def test_the_coordinator_follows_a_route_on_the_day_board_while_a_volunteer_reco
     board.reload()
     coordinator.check()
     assert "2 of 3 stops done" in progress.inner_text()
-    rows = board.locator(".stop-row")
+    rows = oak.locator(".stop-row")
     assert "Delivered" in rows.nth(0).inner_text()
     assert "Val" in rows.nth(0).inner_text()
     follow_up = board.locator(".follow-up")
@@ -55,3 +58,19 @@ def test_the_coordinator_follows_a_route_on_the_day_board_while_a_volunteer_reco
         assert "Oak Street morning" in text, paper
         assert "2 of 3 stops done" in text, paper
         assert "Move stops" not in text, "the buttons stay off paper"
+
+    board.emulate_media(media="screen")
+    oak.get_by_role("link", name="Move stops to another route").click()
+    coordinator.check()
+    board.get_by_label("Chen", exact=False).check()
+    board.get_by_label("Move them to the route").select_option(label="Elm Street noon (Sam)")
+    board.get_by_role("button", name="Move the chosen stops").click()
+    coordinator.check()
+    board.emulate_media(media="print")
+    for paper in ("A4", "Letter"):
+        pdf = PdfReader(io.BytesIO(board.pdf(format=paper)))
+        text = " ".join(sheet.extract_text() for sheet in pdf.pages)
+        assert len(pdf.pages) == 1, f"the slip is one page on {paper}"
+        assert "Stops taken over" in text, paper
+        assert "Chen" in text, paper
+        assert "Amina" not in text, "a recorded stop stays where it was"

@@ -90,8 +90,31 @@ def prepare():
     if created:
         households = chapter.households.filter(mode="delivery")[:25]
         Stop.objects.bulk_create(Stop(route=route, household=h, sequence=n) for n, h in enumerate(households, 1))
+    _day_on_the_road(chapter, today, coordinator)
     supplier = chapter.suppliers.order_by("pk").first()
     return chapter, coordinator, volunteer, route, supplier
+
+
+def _day_on_the_road(chapter, today, coordinator):
+    """Five more of today's routes for the day board, 20 stops each, the first half recorded (not home: no ledger
+    rows to write), each driven by another volunteer."""
+    from django.utils import timezone
+
+    from deliveries.models import Route, Stop
+
+    drivers = [m.user for m in chapter.memberships.filter(role="volunteer").order_by("pk")[1:6]]
+    households = list(chapter.households.filter(mode="delivery").order_by("pk")[25:125])
+    for number, driver in enumerate(drivers):
+        route, created = Route.objects.get_or_create(
+            chapter=chapter, date=today, name=f"Bench day {number + 1}",
+            defaults={"hub": chapter.hubs.first(), "driver": driver, "status": Route.Status.PUBLISHED},
+        )  # fmt: skip
+        if created:
+            mine = households[number * 20 : number * 20 + 20]
+            Stop.objects.bulk_create(Stop(route=route, household=h, sequence=n) for n, h in enumerate(mine, 1))
+            route.stops.filter(sequence__lte=10).update(
+                outcome=Stop.Outcome.NOT_HOME, recorded_by=coordinator, recorded_at=timezone.now()
+            )
 
 
 def pages(chapter, route, supplier, today):
@@ -108,7 +131,16 @@ def pages(chapter, route, supplier, today):
         ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
         ("hub desk", "volunteer", _hub_desk_url(hub), None),
         ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + urlencode(year), None),
+        *_newer_pages(chapter),
     ]
+
+
+def _newer_pages(chapter) -> list:
+    """Pages the first release, which this script also times, does not have."""
+    try:
+        return [("day board", "coordinator", reverse("deliveries:day_board", args=[chapter.code]), None)]
+    except NoReverseMatch:
+        return []
 
 
 def _hub_desk_url(hub) -> str:

@@ -1,5 +1,6 @@
-"""Today's published routes for the demo volunteer (one with the newcomer beside them, as last week), past done ones,
-and two problems planted for the audit to find (`audit/demo.py` plants the third):
+"""Today's published routes for the demo volunteer (one with the newcomer beside them, as last week; the other
+half done, for the day board), past done ones, and two problems planted for the audit to find (`audit/demo.py`
+plants the third):
 
 - last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
 - the first household on that route says nothing came, though its stop is marked delivered.
@@ -39,6 +40,7 @@ def load(password: str) -> None:
     food = {category.code: category for category in Category.objects.all()}
     routes = _routes(chapter, hub, users, today)
     _over_delivered(routes["Eastside morning", -7], food["produce"], users)
+    _half_done(routes["Eastside morning", 0], users)
     Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
     _standing(chapter, hub, users, today, food)
 
@@ -100,6 +102,15 @@ def _routes(chapter, hub, users, today) -> dict:
         publish(route=route, by=users["coordinator"], version=route.version)
         routes[name, days] = route
     return routes
+
+
+def _half_done(route, users) -> None:
+    """This morning's first stops: delivered as planned, then nobody home. The rest wait for the volunteer. Its
+    load-out is not recorded: mid-way through its day, the audit would count the route as short."""
+    first, second = route.stops.prefetch_related("planned_items__category")[:2]
+    lines = [(item.category, item.quantity) for item in first.planned_items.all()]
+    record_stop(stop=first, by=users["volunteer"], outcome="delivered", lines=lines)
+    record_stop(stop=second, by=users["volunteer"], outcome="not_home", lines=[], note="Left a card.")
 
 
 def _over_delivered(route, produce, users) -> None:

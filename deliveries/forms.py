@@ -5,7 +5,8 @@ from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
 from mimac.countersign import CountersignForm
 from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, person_choice, quantity_field
-from mimac.models import Category
+from mimac.models import PLANNING_DAYS, Category
+from mimac.templatetags.people import name_of
 from recipients.models import DietaryNeed, Household, NonFoodNeed
 
 
@@ -210,3 +211,49 @@ class RouteListForm(forms.Form):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day comes before the first."))
         return cleaned
+
+
+class DayForm(forms.Form):
+    """Which day the day board shows: a day the chapter may have routes on."""
+
+    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, chapter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chapter = chapter
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        refusal = self.chapter.date_refusal(day, days_ahead=PLANNING_DAYS)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return day
+
+
+class MoveStopsForm(forms.Form):
+    """Stops of a published route nobody recorded yet, and the published route of the same day they move to."""
+
+    stops = forms.ModelMultipleChoiceField(
+        label=_("Stops to move"),
+        queryset=Stop.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose at least one stop to move.")},
+    )
+    to_route = forms.ModelChoiceField(
+        label=_("Move them to the route"),
+        queryset=Route.objects.none(),
+        error_messages={"required": _("Choose the route that takes them.")},
+    )
+
+    def __init__(self, *args, route: Route, **kwargs):
+        super().__init__(*args, **kwargs)
+        if route.status == Route.Status.PUBLISHED:
+            remaining = route.stops.filter(outcome="").select_related("household__chapter")
+            self.fields["stops"].queryset = remaining.prefetch_related("planned_items__category")
+        others = Route.objects.filter(chapter=route.chapter, date=route.date, status=Route.Status.PUBLISHED)
+        self.fields["to_route"].queryset = others.exclude(pk=route.pk).select_related("driver").order_by("name", "pk")
+        self.fields["to_route"].label_from_instance = _route_choice
+
+
+def _route_choice(route: Route) -> str:
+    return f"{route.name} ({name_of(route.driver)})"

@@ -12,7 +12,7 @@ from django.db.models import (
     Sum,
 )
 
-from deliveries.models import DeliveryLine, HouseholdReport, PlannedItem, Route, RouteLoad, Stop
+from deliveries.models import DeliveryLine, HouseholdReport, PlannedItem, Route, RouteLoad, Stop, StopTransfer
 from deliveries.planning import conflicts
 from mimac.models import Category
 from recipients.models import Household
@@ -151,3 +151,53 @@ def load_balance(route: Route) -> list[RouteBalance]:
         if balance.over_at is None and delivered[line.category_id] > balance.carried:
             balance.over_at = line.stop
     return list(balances.values())
+
+
+@dataclass
+class BoardRoute:
+    """A route as the day board shows it: its stops in order, and whether its load-out is recorded."""
+
+    route: Route
+    stops: list[Stop]
+    loaded_out: bool
+
+    @property
+    def done(self) -> int:
+        return sum(1 for stop in self.stops if stop.outcome)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.stops) - self.done
+
+
+# Outcomes a coordinator follows up the same day: the household did not get what was planned.
+FOLLOW_UP = {Stop.Outcome.NOT_HOME, Stop.Outcome.REFUSED}
+
+
+def day_board(chapter, day) -> list[BoardRoute]:
+    """Every route of the chapter on `day`, each with its stops and whether it was loaded out: the same few queries
+    however many routes and stops there are."""
+    loaded_out = RouteLoad.objects.newest().filter(route=OuterRef("pk"), direction=RouteLoad.Direction.OUT)
+    stops = Stop.objects.select_related("household__chapter", "recorded_by").order_by("sequence", "pk")
+    routes = (
+        Route.objects.filter(chapter=chapter, date=day)
+        .annotate(loaded_out=Exists(loaded_out))
+        .select_related("chapter", "hub", "driver", "sheet_returned_to")
+        .prefetch_related("helpers", Prefetch("stops", queryset=stops))
+        .order_by("hub__name", "name", "pk")
+    )
+    return [BoardRoute(route, list(route.stops.all()), route.loaded_out) for route in routes]
+
+
+def transfer_loads(loads: QuerySet) -> QuerySet:
+    """Load rows, each with `moved`: written when a coordinator moved stops between routes (not counted at the hub)."""
+    moved = StopTransfer.loads.through.objects.filter(routeload=OuterRef("pk"))
+    return loads.annotate(moved=Exists(moved))
+
+
+def route_transfers(route: Route) -> list[StopTransfer]:
+    """Stops moved onto or off the route, oldest first, with who moved them: the route's history of moves."""
+    stops = Stop.objects.select_related("household__chapter").order_by("pk")
+    transfers = StopTransfer.objects.filter(Q(from_route=route) | Q(to_route=route))
+    transfers = transfers.select_related("from_route__driver", "to_route__driver", "moved_by")
+    return list(transfers.prefetch_related(Prefetch("stops", queryset=stops)))

@@ -2,12 +2,13 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deliveries.models import DeliveryLine, PlannedItem, Route, Stop, StopRemoval
+from deliveries import queries
+from deliveries.models import DeliveryLine, PlannedItem, Route, RouteLoad, Stop, StopRemoval, StopTransfer
 from deliveries.planning import suggested_items
 from mimac.models import Category, Membership, Trust
 from recipients.models import Household
@@ -224,3 +225,70 @@ def key_in(*, route: Route, entries: list, sheet_returned: bool, by) -> None:
         Route.objects.filter(pk=route.pk).update(sheet_returned_at=timezone.now(), sheet_returned_to=by)
     if not route.stops.filter(outcome="").exists():
         Route.objects.filter(pk=route.pk).update(status=Route.Status.DONE)
+
+
+@transaction.atomic
+def move_stops(*, route: Route, stops: list[Stop], to: Route, by) -> StopTransfer:
+    """Move stops nobody recorded from a published route to another published route of its chapter and day. The
+    planned goods the first route still carries go with them: a return on it and a load-out on the other, marked as
+    moved by the coordinator, so both routes still balance. Both routes and the stops are locked while they move:
+    two coordinators cannot move the same stops twice, nor a volunteer record a stop as it moves."""
+    if to.pk == route.pk:
+        raise RouteRefused(_("Choose another route to move the stops to."))
+    locked = Route.objects.select_for_update().filter(pk__in=[route.pk, to.pk]).order_by("pk")
+    routes = {locked_route.pk: locked_route for locked_route in locked}
+    route, to = routes[route.pk], routes[to.pk]
+    if route.status != Route.Status.PUBLISHED or to.status != Route.Status.PUBLISHED:
+        raise RouteRefused(_("Stops move only from a published route to another published route."))
+    if (to.chapter_id, to.date) != (route.chapter_id, route.date):
+        raise RouteRefused(_("Stops move only to another route of the same day."))
+    ids = {stop.pk for stop in stops}
+    stops = list(Stop.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("household__chapter"))
+    _check_movable(route, to, stops, ids)
+    loads = _move_goods(route, to, stops, by)
+    last = to.stops.aggregate(last=Max("sequence"))["last"] or 0
+    for number, stop in enumerate(sorted(stops, key=lambda stop: (stop.sequence, stop.pk)), start=1):
+        stop.route, stop.sequence, stop.changed_by = to, last + number, by
+    Stop.objects.bulk_update(stops, ["route", "sequence", "changed_by"])
+    Route.objects.filter(pk__in=[route.pk, to.pk]).update(version=F("version") + 1)
+    transfer = StopTransfer.objects.create(from_route=route, to_route=to, moved_by=by)
+    transfer.stops.set(stops)
+    transfer.loads.set(loads)
+    return transfer
+
+
+def _check_movable(route: Route, to: Route, stops: list[Stop], ids: set[int]) -> None:
+    if not ids:
+        raise RouteRefused(_("Choose at least one stop to move."))
+    if len(stops) != len(ids) or any(stop.route_id != route.pk for stop in stops):
+        raise RouteRefused(_("A stop you chose is no longer on this route. Nothing was moved: look again."))
+    for stop in stops:
+        if stop.outcome:
+            raise RouteRefused(
+                _("%(code)s was recorded as %(outcome)s: a recorded stop stays on its route. Nothing was moved.")
+                % {"code": stop.household.code, "outcome": stop.get_outcome_display().lower()}
+            )
+    if to.stops.filter(household__in=[stop.household_id for stop in stops]).exists():
+        raise RouteRefused(_("A household you chose is on that route already. Nothing was moved."))
+
+
+def _move_goods(route: Route, to: Route, stops: list[Stop], by) -> list[RouteLoad]:
+    """What the first route still carries of the stops' planned items (never more): returned on it, loaded out on
+    the other, countersigned by the coordinator who moved them."""
+    left = {
+        balance.category.pk: balance.carried - balance.delivered
+        for balance in queries.route_balances(Route.objects.filter(pk=route.pk))
+    }
+    planned = PlannedItem.objects.filter(stop__in=stops).values_list("category").annotate(Sum("quantity")).order_by()
+    goods = {category: min(total, left.get(category, Decimal(0))) for category, total in planned}
+    goods = {category: quantity for category, quantity in sorted(goods.items()) if quantity > 0}
+    rows = [
+        RouteLoad(route=route, direction=RouteLoad.Direction.BACK, category_id=category, quantity=quantity,
+                  recorded_by=by)
+        for category, quantity in goods.items()
+    ] + [
+        RouteLoad(route=to, direction=RouteLoad.Direction.OUT, category_id=category, quantity=quantity,
+                  countersigned_by=by, recorded_by=by)
+        for category, quantity in goods.items()
+    ]  # fmt: skip
+    return RouteLoad.objects.bulk_create(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import standing_views, views
+from deliveries import day_views, standing_views, views
 
 app_name = "deliveries"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("routes/<int:pk>/print/", views.route_print, name="route_print"),
     path("routes/<int:pk>/key-in/", views.route_key_in, name="route_key_in"),
     path("routes/<int:pk>/load/", views.route_load, name="route_load"),
+    path("routes/<int:pk>/move-stops/", day_views.route_move_stops, name="route_move_stops"),
+    path("moved-stops/<int:pk>/slip/", day_views.transfer_slip, name="transfer_slip"),
+    path("day/<str:code>/", day_views.day_board, name="day_board"),
     path("stops/<int:pk>/move/", views.stop_move, name="stop_move"),
     path("stops/<int:pk>/remove/", views.stop_remove, name="stop_remove"),
     path("stops/<int:pk>/items/", views.stop_items, name="stop_items"),

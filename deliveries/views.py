@@ -98,6 +98,7 @@ def route_detail(request, pk):
         "problems": services.publish_problems(route, [planned.stop for planned in stops]) if draft else [],
         "helpers": list(route.helpers.all()),
         "recorded": sum(1 for planned in stops if planned.stop.outcome),
+        "transfers": queries.route_transfers(route),
     }
     return render(request, "deliveries/route_detail.html", context)
 
@@ -355,6 +356,6 @@ def route_load(request, pk):
         )
         messages.success(request, _("Recorded."))
         return redirect("deliveries:route_load", pk=route.pk)
-    loads = route.loads.select_related("category", "recorded_by", "countersigned_by")
+    loads = queries.transfer_loads(route.loads.select_related("category", "recorded_by", "countersigned_by"))
     context = {"route": route, "form": form, "loads": loads, "balances": queries.load_balance(route)}
     return render(request, "deliveries/route_load.html", context)

@@ -31,7 +31,8 @@ class SharedLaptopMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
             if response.get("Content-Type", "").startswith("text/html"):
-                response["Refresh"] = f"{settings.SESSION_COOKIE_AGE}; url={reverse('signed_out')}"
+                # A page that reloads itself sets its own, which goes to the signed-out page in time too.
+                response.setdefault("Refresh", f"{settings.SESSION_COOKIE_AGE}; url={reverse('signed_out')}")
         return response
 
 

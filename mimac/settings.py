@@ -199,7 +199,9 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # The hub laptop is shared: a session ends on the server after a short time without a request (every
-# request starts the clock again), and an open page then replaces itself with a signed-out page.
+# request starts the clock again), and an open page then replaces itself with a signed-out page. A page that
+# reloads itself on a timer does not start the clock again (mimac.sessions).
+SESSION_ENGINE = "mimac.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from deliveries.models import Pause
+from deliveries.services import move_stops
 from mimac.models import Category, Photo
 from mimac.photos import clean_photo
 from money import services as money
@@ -96,6 +97,17 @@ def _route(world, status="draft"):
 
 
 ROUTE = lambda world: {"pk": _route(world).pk}  # noqa: E731
+
+
+def _transfer(world):
+    """A stop of one of today's published routes moved to the other, whose driver is the volunteer."""
+    route = _route(world, "published")
+    to = make_route(world.chapter, world.hub, driver=world.volunteer.user, status="published", name="Westside")
+    return move_stops(route=route, stops=list(route.stops.all()), to=to, by=world.coordinator.user)
+
+
+TAKEN_OVER = lambda world: {"pk": _transfer(world).to_route.pk}  # noqa: E731
+
 STOP = lambda world: {"pk": _route(world).stops.get().pk}  # noqa: E731
 PICKUP = lambda world: {"pk": _pickup(world).pk}  # noqa: E731
 
@@ -210,6 +222,9 @@ MATRIX = {
     "deliveries:my_routes": Case("get", "in 200 200 200 200 200 200"),
     "deliveries:route_load": Case("get", "in 200 404 200 404 404 200", lambda w: {"pk": _route(w, "published").pk}),
     "deliveries:household_reports": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
+    "deliveries:day_board": Case("get", "in 403 403 200 403 404 200", CHAPTER),
+    "deliveries:route_move_stops": Case("get", "in 403 403 200 403 404 200", TAKEN_OVER),
+    "deliveries:transfer_slip": Case("get", "in 200 403 200 403 404 200", lambda w: {"pk": _transfer(w).pk}),
     "deliveries:route_key_in": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": _route(w, "published").pk}),
     "dashboard:after_sign_in": Case("get", "in 302 302 302 302 302 302"),
     "deliveries:stop_record": Case(

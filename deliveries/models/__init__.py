@@ -9,6 +9,7 @@ from deliveries.models.routes import (
     RouteLoad,
     RouteQuerySet,
     Stop,
+    StopTransfer,
 )
 from deliveries.models.standing import (
     DAYS_AHEAD,
@@ -38,5 +39,6 @@ __all__ = [
     "StandingStop",
     "Stop",
     "StopRemoval",
+    "StopTransfer",
     "UsualItem",
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.models.standing import StandingRoute
@@ -246,3 +247,27 @@ class RouteLoad(QuantityEntry):
 
     def __str__(self):
         return f"{self.route} {self.get_direction_display()}: {super().__str__()}"
+
+
+class StopTransfer(models.Model):
+    """Stops a coordinator moved mid-day from a published route to another of its day, and the goods that went with
+    them: returned on the first route and loaded out on the second (ledger rows, `loads`), marked as moved by a
+    coordinator. Both routes' pages show it; the receiving driver's slip prints from it."""
+
+    from_route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="transfers_out")
+    to_route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="transfers_in")
+    stops = models.ManyToManyField(Stop, related_name="transfers")
+    loads = models.ManyToManyField(RouteLoad, blank=True, related_name="transfers")
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["moved_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_route=F("to_route")), name="deliveries_stop_transfer_to_another_route"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_route} → {self.to_route} {self.moved_at:%Y-%m-%d %H:%M}"

@@ -83,7 +83,7 @@ def test_seed_demo_takes_in_forty_varied_households(db):
     assert riverside.filter(mode="walk_in").exists()
 
 
-def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer(db):
+def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer_one_half_done(db):
     from deliveries.models import Route
 
     call_command("seed_demo", "--force")
@@ -92,6 +92,10 @@ def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer(db):
     assert today.count() == 2
     assert today.filter(helpers__username="newcomer").exists()
     assert Route.objects.filter(status=Route.Status.DONE).count() == 2
+    half_done = today.get(helpers__isnull=True)
+    assert list(half_done.stops.values_list("outcome", flat=True)) == ["delivered", "not_home", "", "", ""], (
+        "the day board has a route on its way to show"
+    )
 
 
 def test_seed_demo_gives_the_newcomer_a_track_record_beside_the_volunteer(db):

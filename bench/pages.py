@@ -108,6 +108,7 @@ def pages(chapter, route, supplier, today):
         ("printed route sheet", "coordinator", reverse("deliveries:route_print", args=[route.pk]), None),
         ("hub desk", "volunteer", _hub_desk_url(hub), None),
         ("year's reconciliation", "coordinator", reverse("audit:home") + "?" + urlencode(year), None),
+        ("cover board", "volunteer", reverse("deliveries:cover", args=[chapter.code]), None),
     ]
 
 

@@ -64,14 +64,13 @@ def release(*, absence: Absence, by) -> Released:
         rows.append(Release(absence=absence, pickup=pickup, volunteer=user, inside_cutoff=inside, released_by=by))
     PickupAssignment.objects.filter(pk__in=[assignment.pk for assignment in assignments]).delete()
 
-    routes = (
-        Route.objects.select_for_update(of=("self",))
-        .filter(chapter=chapter, date__range=days, status__in=[Route.Status.DRAFT, Route.Status.PUBLISHED])
+    theirs = (
+        Route.objects.filter(chapter=chapter, date__range=days, status__in=[Route.Status.DRAFT, Route.Status.PUBLISHED])
         .filter(Q(driver=user) | Q(helpers=user))
-        .distinct()
-        .order_by("date", "pk")
+        .values("pk")
     )
-    for route in routes:
+    routes = Route.objects.select_for_update(of=("self",)).select_related("chapter").filter(pk__in=theirs)
+    for route in routes.order_by("date", "pk"):
         if _under_way(route):
             released.under_way.append(route)
             continue

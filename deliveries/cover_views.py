@@ -104,9 +104,10 @@ def cover(request, code):
     may_take_pickups = trusted and access.may(user, chapter, Action.TAKE_PICKUPS, membership)
     may_take_routes = access.may(user, chapter, Action.TAKE_ROUTES, membership)
     rows = cover_queries.openings(chapter)
+    away = {day for _user, day in Absence.objects.filter(membership=membership).days_away(*cover_queries.days(chapter))}
     for row in rows:
         allowed = may_take_pickups if row.kind == "pickup" else may_take_routes
-        row.item.may_take = allowed and all(person.pk != user.pk for person in row.people)
+        row.item.may_take = allowed and row.date not in away and all(person.pk != user.pk for person in row.people)
     coordinator = access.may(user, chapter, Action.PLAN_ROUTES, membership)
     context = {
         "chapter": chapter,

@@ -168,7 +168,6 @@ class _Run:
             .values_list("household", "starts_on", "ends_on")
         ):
             self.paused[household_id] |= {day for day in self.days if starts_on <= day <= ends_on}
-        # (user, day) of the chapter's members away: not drafted as drivers or helpers on those days.
         self.away = Absence.objects.filter(membership__chapter=self.chapter).days_away(first, last)
         self.closed = set(
             ClosureDay.objects.filter(chapter=self.chapter, date__in=self.days).values_list("date", flat=True)

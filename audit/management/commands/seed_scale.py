@@ -10,17 +10,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from audit.queries import ZERO, Movements
-from deliveries.absences import record_absence
 from deliveries.models import (
     DeliveryLine,
     Route,
     RouteLoad,
     Stop,
 )
-from deliveries.scale import add_standing
+from deliveries.scale import add_cover, add_standing
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
-from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
+from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupLine, PickupSchedule, Supplier
 from pickups.services import plan_schedule
 from recipients.models import Household
 
@@ -90,7 +89,8 @@ class Scale:
                                  self.coordinator)  # fmt: skip
         for what, count in added.items():
             self._step(what, count)
-        self._cover()
+        freed = add_cover(self.chapter, self.volunteers, self.today, self.coordinator)
+        self._step("pickups freed by an absence", freed)
 
     def _step(self, what, count):
         self.say(f"{self.chapter.code}: {count:,} {what}")
@@ -177,20 +177,6 @@ class Scale:
         lines = self._append(PickupLine, lines)
         self._step("pickup lines", len(lines))
         self._intake_checks(done, lines)
-
-    def _cover(self):
-        """One coming pickup in five has a volunteer, and one of them is away for three days from tomorrow, which frees
-        theirs: the other coming pickups stay open, for the cover board."""
-        coming = Pickup.objects.filter(supplier__chapter=self.chapter, date__gte=self.today).order_by("date", "pk")
-        PickupAssignment.objects.bulk_create(
-            PickupAssignment(pickup=pickup, volunteer=self.volunteers[index % 5], assigned_by=self.coordinator)
-            for index, pickup in enumerate(list(coming)[::5])
-        )
-        first = self.today + datetime.timedelta(days=1)
-        membership = self.chapter.memberships.get(user=self.volunteers[0])
-        last = first + datetime.timedelta(days=2)
-        released = record_absence(membership=membership, starts_on=first, ends_on=last, by=self.coordinator)
-        self._step("pickups freed by an absence", len(released.pickups))
 
     def _intake_checks(self, done, lines):
         """A second count of every pickup by another volunteer, except one in 50; one in 300 differs by 2."""

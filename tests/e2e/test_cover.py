@@ -28,7 +28,9 @@ def test_a_volunteer_records_time_away_and_another_takes_their_pickup_from_the_c
     page.get_by_label("Last day away").fill((day + datetime.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Add").click()
     away.check()
-    assert "1 pickup or route of those days is free now" in page.get_by_role("status").inner_text()
+    told = " ".join(page.get_by_role("status").all_inner_texts())
+    assert f"Val is away from {day.isoformat()}" in told
+    assert "1 pickup or route of those days is free now" in told
     page.get_by_role("link", name="Cover", exact=True).click()
     away.check()
     row = page.locator("tbody tr", has_text="Sunrise Bakery")

@@ -1,24 +1,32 @@
 """The cover board's reads: every pickup and route of the coming days that nobody (or nobody trusted) covers."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from deliveries.models import Release, Route
 from mimac.models import Absence, Chapter, Membership, Trust
 from pickups.models import Pickup, PickupAssignment
 
 COVER_DAYS = 14
+LINKS = {"pickup": "pickups:pickup_detail", "route": "deliveries:route_detail"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Opening:
-    """A pickup or a route that needs someone, as one row of the board."""
+    """A pickup or a route that needs someone, as one row of the board. The day's label and the row's link are made
+    once per board (`openings`), not per row in the template: the board may hold hundreds of rows."""
 
     kind: str  # "pickup" or "route"
     item: Pickup | Route
+    day_label: str = ""
+    url: str = ""
+    people: list = field(default_factory=list)
+    releases: list = field(default_factory=list)
 
     @property
     def date(self) -> datetime.date:
@@ -34,19 +42,9 @@ class Opening:
         return f"{self.kind}-{self.item.pk}"
 
     @property
-    def releases(self) -> list[Release]:
-        return list(self.item.releases.all())
-
-    @property
     def late(self) -> bool:
         """Freed inside the cut-off: shown in red to coordinators."""
         return any(release.inside_cutoff for release in self.releases)
-
-    @property
-    def people(self) -> list:
-        if self.kind == "pickup":
-            return [assignment.volunteer for assignment in self.item.assignments.all()]
-        return list(self.item.helpers.all())
 
 
 def days(chapter: Chapter) -> tuple[datetime.date, datetime.date]:
@@ -102,7 +100,19 @@ def openings(chapter: Chapter, hub=None) -> list[Opening]:
         .prefetch_related("helpers", _releases())
     )
     rows = [Opening("pickup", pickup) for pickup in pickups] + [Opening("route", route) for route in routes]
-    return sorted(rows, key=lambda row: (row.date, row.start or datetime.time.min, row.kind, row.item.pk))
+    rows.sort(key=lambda row: (row.date, row.start or datetime.time.min, row.kind, row.item.pk))
+    links = {kind: reverse(name, args=[0]).removesuffix("0/") for kind, name in LINKS.items()}
+    labels = {}
+    for row in rows:
+        if row.date not in labels:
+            labels[row.date] = date_format(row.date, "D m-d")
+        row.day_label, row.url = labels[row.date], f"{links[row.kind]}{row.item.pk}/"
+        row.releases = list(row.item.releases.all())
+        if row.kind == "pickup":
+            row.people = [assignment.volunteer for assignment in row.item.assignments.all()]
+        else:
+            row.people = list(row.item.helpers.all())
+    return rows
 
 
 def needing_cover(chapter: Chapter) -> int:

@@ -224,3 +224,13 @@ def test_the_retention_purge_forgets_absences_and_what_they_freed_after_the_trai
 
     assert list(Absence.objects.values_list("membership", flat=True)) == [world.volunteer.pk]
     assert Release.objects.count() == 1
+
+
+def test_the_member_page_shows_time_away_to_the_member_and_coordinators_only(client, world):
+    _away(world, 2, 4)
+    url = reverse("member_detail", args=[world.volunteer.pk])
+    first, last = _days(world, 2, 4)
+    away = f"Away from {first:%a %Y-%m-%d} to {last:%a %Y-%m-%d}"
+    for member, sees in [(world.volunteer, True), (world.coordinator, True), (world.auditor, False)]:
+        client.force_login(member.user)
+        assert (away in client.get(url).text) is sees, member

@@ -8,4 +8,9 @@ urlpatterns = [
     path("rows/", views.audit_rows, name="rows"),
     path("rescued/", views.audit_rescued, name="rescued"),
     path("sheet/", views.audit_sheet, name="sheet"),
+    path(
+        "members/<int:pk>/track-record/<str:period>/<str:figure>/",
+        views.track_record_rows,
+        name="track_record_rows",
+    ),
 ]

@@ -4,19 +4,21 @@ import datetime
 import functools
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from audit import drilldown, figures, flags, money, tables
+from audit import drilldown, figures, flags, money, tables, track_record
 from audit.charts import bar_chart
 from audit.forms import AuditForm
 from audit.queries import Audit, Period, opening_period, with_routes
-from ledger.models import LedgerHead
+from ledger.models import LedgerHead, model_of_kind
 from mimac import access
 from mimac.access import Action
 from money.models import MoneySettings
+from pickups import queries as pickup_queries
 
 # The audit page lists at most this many unbalanced routes, the largest differences first; the CSV has every route.
 ROUTES_SHOWN = 100
@@ -156,3 +158,20 @@ def audit_sheet(request):
         "money_balances": money.balances(chapter, period),
     }
     return _render(request, "audit/sheet.html", context)
+
+
+@require_safe
+def track_record_rows(request, pk, period, figure):
+    """The rows behind one figure of a member's track record, for whoever may read the track record."""
+    membership = access.get_track_record(request, pk)
+    shown, what = track_record.period_of(membership, period), track_record.figure_of(figure)
+    if shown is None or what is None:
+        raise Http404
+    page = Paginator(what.rows(membership, shown), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page:
+        if what.kind == "correction":  # rows of every ledger kind, as dicts: named by their model
+            row["label"] = model_of_kind(row["ledger_kind"])._meta.verbose_name
+        elif what.kind == "given_back":  # lines of the security trail, which names a pickup by its id
+            row.pickup_id = pickup_queries.given_back_pickup(row)
+    context = {"membership": membership, "chapter": membership.chapter, "period": shown, "figure": what, "page": page}
+    return _render(request, "audit/track_record_rows.html", context)

@@ -1,5 +1,5 @@
-"""Today's published routes for the demo volunteer (one with the newcomer beside them), past done ones, and two
-problems planted for the audit to find (`audit/demo.py` plants the third):
+"""Today's published routes for the demo volunteer (one with the newcomer beside them, as last week), past done ones,
+and two problems planted for the audit to find (`audit/demo.py` plants the third):
 
 - last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
 - the first household on that route says nothing came, though its stop is marked delivered.
@@ -95,7 +95,7 @@ def _routes(chapter, hub, users, today) -> dict:
         # name, days from today, driver, helpers, first household, how many
         ("Eastside morning", 0, "volunteer", [], 0, 5),
         ("Grand Blvd afternoon", 0, "volunteer", ["newcomer"], 5, 4),
-        ("Eastside morning", -7, "volunteer", [], 0, 5),
+        ("Eastside morning", -7, "volunteer", ["newcomer"], 0, 5),  # the newcomer's first route shift
         ("Eastside morning", -14, "volunteer", [], 0, 5),
     ]
     routes = {}

@@ -77,10 +77,10 @@ class StopRecordForm(CategoryQuantitiesMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("What happened"), choices=Stop.Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
-    def __init__(self, *args, stop, **kwargs):
+    def __init__(self, *args, stop, diet=True, **kwargs):
         super().__init__(*args, **kwargs)
         items = list(stop.planned_items.all())
-        clashes = conflicts(stop.household, [item.category for item in items])
+        clashes = conflicts(stop.household, [item.category for item in items], diet=diet)
         self.categories = []
         for item in items:
             category = item.category

@@ -58,13 +58,14 @@ def suggested_items(household: Household) -> dict[str, Decimal]:
     return items
 
 
-def conflicts(household: Household, categories: Iterable[Category]) -> dict[str, list[str]]:
+def conflicts(household: Household, categories: Iterable[Category], *, diet: bool = True) -> dict[str, list[str]]:
     """Warnings for planned categories that clash with the household's diet or allergies, by category code,
-    so that each can be shown beside the item it concerns."""
+    so that each can be shown beside the item it concerns. Without `diet`, only the allergies' (an observing member
+    is not shown the household's diet, which a warning would name)."""
     allergies = household.allergies.lower()
     warnings = {}
     for category in sorted(set(categories), key=lambda category: category.label):
-        for need in household.dietary_needs:
+        for need in household.dietary_needs if diet else []:
             if category.code in DIET_CONFLICTS.get(need, set()):
                 warnings.setdefault(category.code, []).append(
                     _("%(category)s planned for a %(need)s household.")

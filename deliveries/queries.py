@@ -37,14 +37,14 @@ class PlannedStop:
         return [(item, self.clashes.get(item.category.code, [])) for item in self.items]
 
 
-def planned_stops(route: Route) -> list[PlannedStop]:
-    """The route's stops in order, each with its planned items and diet or allergy warnings."""
+def planned_stops(route: Route, *, diet: bool = True) -> list[PlannedStop]:
+    """The route's stops in order, each with its planned items and diet (unless not `diet`) or allergy warnings."""
     items = PlannedItem.objects.select_related("category").order_by("category__name")
     stops = route.stops.select_related("household__chapter").prefetch_related(Prefetch("planned_items", queryset=items))
     result = []
     for number, stop in enumerate(stops, start=1):
         planned = list(stop.planned_items.all())
-        clashes = conflicts(stop.household, [item.category for item in planned])
+        clashes = conflicts(stop.household, [item.category for item in planned], diet=diet)
         result.append(PlannedStop(stop, number, planned, clashes))
     return result
 

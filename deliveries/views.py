@@ -221,9 +221,10 @@ def route_print(request, pk):
     access.require(request.user, route.chapter, Action.VIEW_CHAPTER)
     if not _coordinator_or_on_route(request.user, route):
         raise PermissionDenied
-    stops = queries.planned_stops(route)
+    full = access.sees_households_in_full(request.user, route.chapter)
+    stops = queries.planned_stops(route, diet=full)
     blocks = extensions.stop_blocks(extensions.route_sheet_blocks, request, [planned.stop for planned in stops])
-    context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops)}
+    context = {"route": route, "stops": stops, "helpers": list(route.helpers.all()), "count": len(stops), "full": full}
     context["blocks"] = blocks
     return render(request, "deliveries/route_print.html", context)
 
@@ -243,9 +244,10 @@ def my_routes(request):
             if route.date != today:
                 tomorrow.append(route)
                 continue
-            stops = queries.planned_stops(route)
+            full = access.sees_households_in_full(user, chapter)
+            stops = queries.planned_stops(route, diet=full)
             recorded = sum(1 for planned in stops if planned.stop.outcome)
-            routes.append({"route": route, "stops": stops, "recorded": recorded})
+            routes.append({"route": route, "stops": stops, "recorded": recorded, "full": full})
     return render(request, "deliveries/my_routes.html", {"routes": routes, "tomorrow": tomorrow})
 
 
@@ -273,7 +275,8 @@ def _get_my_stop(request, pk) -> Stop:
 
 def stop_record(request, pk):
     stop = _get_my_stop(request, pk)
-    form = StopRecordForm(request.POST or None, stop=stop)
+    full = access.sees_households_in_full(request.user, stop.route.chapter)
+    form = StopRecordForm(request.POST or None, stop=stop, diet=full)
     if form.is_valid():
         try:
             services.record_stop(
@@ -289,7 +292,8 @@ def stop_record(request, pk):
             messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
             return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
     blocks = extensions.stop_blocks(extensions.stop_record_blocks, request, [stop])
-    return render(request, "deliveries/stop_record.html", {"stop": stop, "form": form, "blocks": blocks})
+    context = {"stop": stop, "form": form, "blocks": blocks, "full": full}
+    return render(request, "deliveries/stop_record.html", context)
 
 
 def route_key_in(request, pk):

@@ -10,7 +10,8 @@ The table below is also in the README; the permission matrix test holds every UR
 | action               | coordinator | auditor | volunteer | observing member |
 |----------------------|-------------|---------|-----------|------------------|
 | view chapter & hubs  | yes         | yes     | yes       | yes              |
-| view members         | yes         | yes     | yes       | no               |
+| view members         | yes         | yes     | yes       | own page only    |
+| view track records   | yes         | yes     | own; while they may vouch | own    |
 | vouch (trust)        | yes         | yes     | yes       | no               |
 | vouch (coordinator)  | yes         | no      | no        | no               |
 | manage members       | yes         | no      | no        | no               |
@@ -46,12 +47,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mimac import extensions
-from mimac.models import Chapter, Hub, Membership, Photo, Role, TrailEvent, record
+from mimac.models import Chapter, Hub, Membership, Photo, Role, TrailEvent, Trust, VouchKind, record
 
 
 class Action(StrEnum):
     VIEW_CHAPTER = "view chapter"
     VIEW_MEMBERS = "view members"
+    VIEW_TRACK_RECORDS = "view track records"
     VOUCH = "vouch"
     VOUCH_COORDINATOR = "vouch coordinator"
     MANAGE_MEMBERS = "manage members"
@@ -80,6 +82,8 @@ OBSERVING = "observing"
 ALLOWED = {
     Action.VIEW_CHAPTER: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER, OBSERVING},
     Action.VIEW_MEMBERS: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
+    # Besides these, a member sees their own track record, and whoever may vouch for a member now sees theirs.
+    Action.VIEW_TRACK_RECORDS: {Role.COORDINATOR, Role.AUDITOR},
     Action.VOUCH: {Role.COORDINATOR, Role.AUDITOR, Role.VOLUNTEER},
     Action.VOUCH_COORDINATOR: {Role.COORDINATOR},
     Action.MANAGE_MEMBERS: {Role.COORDINATOR},
@@ -218,6 +222,41 @@ def get_hub(request, pk: int, action: Action) -> Hub:
 def get_membership(request, pk: int, action: Action) -> Membership:
     membership = get_object_or_404(Membership.objects.select_related("chapter", "user"), pk=pk)
     require(request.user, membership.chapter, action)
+    return membership
+
+
+def sees_households_in_full(user, chapter: Chapter) -> bool:
+    """Whether the user sees who a household is on a route's pages: an observing member beside a trusted one sees
+    only what the road needs (code, address, access notes, window, planned items, allergies), not the name, diet,
+    language, non-food needs or notes."""
+    membership = None if user.is_superuser else membership_in(user, chapter)
+    return membership is None or standing(membership) != OBSERVING
+
+
+def get_member_page(request, pk: int) -> Membership:
+    """A member's page: for who may see members, and for the member themself (an observing member sees their own)."""
+    membership = get_object_or_404(Membership.objects.select_related("chapter", "user"), pk=pk)
+    own = membership.user_id == request.user.pk
+    require(request.user, membership.chapter, Action.VIEW_CHAPTER if own else Action.VIEW_MEMBERS)
+    return membership
+
+
+def may_see_track_record(user, membership: Membership) -> bool:
+    """The member themself, the chapter's coordinators and auditors, and a trusted member while they may vouch for
+    this observing member (the vouch form shows it); not the other volunteers."""
+    if user.is_superuser or user.pk == membership.user_id:
+        return True
+    if may(user, membership.chapter, Action.VIEW_TRACK_RECORDS):
+        return True
+    return membership.trust == Trust.OBSERVING and membership.vouch_refusal(user, VouchKind.TRUST) is None
+
+
+def get_track_record(request, pk: int) -> Membership:
+    """A member whose track record the user may read: 404 outside the chapter, 403 (written down) inside it."""
+    membership = get_object_or_404(Membership.objects.select_related("chapter", "user"), pk=pk)
+    require(request.user, membership.chapter, Action.VIEW_CHAPTER)
+    if not may_see_track_record(request.user, membership):
+        refuse(request.user, membership.chapter, f"track record of membership #{membership.pk}")
     return membership
 
 

@@ -86,7 +86,7 @@ def check_timers(app_configs, databases=None, **kwargs):
 
     folder = settings.SYSTEMD_UNIT_DIR
     problems = []
-    for job in jobs.installed():
+    for job in jobs.JOBS:
         if not (folder / job.timer).is_file():
             problem = f"The timer {job.timer} is not installed in {folder}: {job.command} never runs."
         elif not (folder / "timers.target.wants" / job.timer).exists():

@@ -9,7 +9,10 @@ template renders them with `{% render_sections sections %}` (mimac/templatetags/
 page's own context with the section's on top.
 - `household_sections`: the household page (`recipients:household_detail`), obj = the household. Deliveries
   adds what reached them lately and their own word.
-- `member_sections`: a member's page (`member_detail`), obj = the membership. For the track record.
+- `member_sections`: a member's page (`member_detail`), obj = the membership. Money adds their dues; the audit
+  their track record.
+- `vouch_sections`: the vouch form (`member_vouch`), obj = the membership: what a voucher reads before vouching for an
+  observing member. The audit adds the track record.
 
 Blocks per stop. A `StopBlock` is a template and a context function `(request, stops) -> {stop pk: dict}`,
 called once for all the page's stops so that a block costs the same queries for 1 stop or 25; a stop
@@ -32,6 +35,9 @@ Operations.
 - `photo_actions`: functions `(photo) -> Action | None` that name what seeing a photo takes beyond being a member
   of its chapter, for a photo an app guards more closely; `access.get_photo` requires each. Money names
   `Action.VIEW_RECEIPTS` for a receipt (the no-faces check leaves names and card digits on it).
+- `shared_shifts`: functions `(membership) -> int` that count the shifts (pickups, routes) an app holds that the member
+  did together with a trusted member of the chapter; `Membership.vouch_refusal` adds them up against the chapter's
+  `shifts_before_vouching`. The audit counts pickups and routes (its track record shows the same shifts).
 - `retention_purges`: functions `(apply: bool) -> str` that erase what an app keeps past its retention (or, when
   not `apply`, only count it) and say so in a line; `purge_households`, the monthly retention job that `restore`
   runs again, calls each after the households. Money erases donors' names.
@@ -68,6 +74,7 @@ class Rendering:
 
 household_sections: list[Section] = []
 member_sections: list[Section] = []
+vouch_sections: list[Section] = []
 route_sheet_blocks: list[StopBlock] = []
 key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []
@@ -77,6 +84,7 @@ household_changes: list[Callable[[Any], None]] = []
 closure_day_changes: list[Callable[[Any, datetime.date], None]] = []
 photo_actions: list[Callable[[Any], Any]] = []
 retention_purges: list[Callable[[bool], str]] = []
+shared_shifts: list[Callable[[Any], int]] = []
 
 
 def sections(registered: list[Section], request: HttpRequest, obj) -> list[Rendering]:

@@ -2,8 +2,8 @@ import datetime
 from operator import attrgetter
 
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -100,16 +100,17 @@ def _formfield(field, **options):
 
 
 class VersionedModelForm(forms.ModelForm):
-    """Carries the version the editor loaded, so saving over someone else's newer edit is refused."""
+    """Carries the version the editor loaded, so saving over someone else's newer edit is refused. A row not yet
+    saved (a chapter's settings before their first save) is version 0: one saved meanwhile is newer."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     class Meta:
         formfield_callback = _formfield  # a subclass's Meta inherits it: class Meta(VersionedModelForm.Meta)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.fields["version"].initial = 0 if self.instance._state.adding else self.instance.version
 
     def save(self, commit=True):
         if not self.instance._state.adding:
@@ -180,6 +181,7 @@ class ChapterForm(VersionedModelForm):
             "time_zone",
             "contact_phone",
             "observation_days",
+            "shifts_before_vouching",
             "pickup_cutoff_hours",
             "spoilage_photo_above",
             "audit_tolerance_percent",
@@ -245,7 +247,18 @@ class PasswordLimitMixin:
 
 
 class PasswordChangeForm(PasswordLimitMixin, auth_forms.PasswordChangeForm):
-    pass
+    """The old password goes through the sign-in throttle as a sign-in does: a session left open on the shared
+    laptop is no place to guess it. Locked out, the throttle answers the request instead of the page."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) != self.user:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class SetPasswordForm(PasswordLimitMixin, auth_forms.SetPasswordForm):
@@ -279,6 +292,13 @@ class InviteForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("That username is taken; choose another."))
         return username
+
+
+class VouchForm(forms.Form):
+    read_track_record = forms.BooleanField(
+        label=_("I have read this member's track record"),
+        error_messages={"required": _("Read the member's track record above first, then tick this box.")},
+    )
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -10,7 +10,6 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.core.management import get_commands
 from django.db import DatabaseError
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -58,12 +57,6 @@ JOBS = (
 )
 
 
-def installed() -> list[Job]:
-    """The jobs whose command this version has."""
-    commands = get_commands()
-    return [job for job in JOBS if job.command in commands]
-
-
 @dataclass(frozen=True)
 class JobStatus:
     job: Job
@@ -84,12 +77,12 @@ class JobStatus:
 
 
 def statuses(now: datetime.datetime | None = None) -> list[JobStatus]:
-    """Every installed job, with its last runs and whether it is late or failing."""
+    """Every job, with its last runs and whether it is late or failing."""
     now = now or timezone.now()
     runs = {run.job: run for run in JobRun.objects.all()}
     installed_since = None
     result = []
-    for job in installed():
+    for job in JOBS:
         run = runs.get(job.command)
         last = run.last_success_at if run else None
         if last is None:

@@ -8,6 +8,7 @@ from mimac.forms import SetPasswordForm
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("too-large/", views.too_large, name="too_large"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/signed-out/", views.signed_out, name="signed_out"),

@@ -30,6 +30,7 @@ from mimac.forms import (
     PasswordChangeForm,
     SignInForm,
     TwoFactorCodeForm,
+    VouchForm,
 )
 from mimac.middleware import PASSWORD_CHANGE_DUE
 from mimac.models import (
@@ -39,6 +40,7 @@ from mimac.models import (
     PasswordChangeDue,
     StaleEdit,
     TrailEvent,
+    Trust,
     Vouch,
     VouchKind,
     record,
@@ -98,6 +100,15 @@ def signed_out(request):
     response = render(request, "registration/signed_out.html", {})
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
+
+
+@login_not_required
+@never_cache
+def too_large(request):
+    """Where nginx sends a request whose body is over its limit (as a GET, the body dropped): the page in the
+    member's language instead of nginx's own. Says what the limit is, and nothing else."""
+    limit = settings.PHOTO_MAX_BYTES // 1_000_000
+    return render(request, "413.html", {"limit": limit}, status=413)
 
 
 def server_error(request):
@@ -238,6 +249,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("dashboard:home")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         needed = two_factor.needs_two_factor(user)
@@ -259,7 +273,7 @@ def _password_link_page(request, membership, link):
 
 
 def member_detail(request, pk):
-    membership = access.get_membership(request, pk, Action.VIEW_MEMBERS)
+    membership = access.get_member_page(request, pk)
     vouches = Prefetch("vouches", queryset=Vouch.objects.select_related("voucher"))
     membership = Membership.objects.prefetch_related(vouches).select_related("chapter", "user").get(pk=membership.pk)
     user, chapter = request.user, membership.chapter
@@ -272,6 +286,7 @@ def member_detail(request, pk):
         "events": membership.events.select_related("actor"),
         "trust_refusal": membership.vouch_refusal(user, VouchKind.TRUST),
         "coordinator_refusal": membership.vouch_refusal(user, VouchKind.COORDINATOR),
+        "shifts_left": membership.shifts_left() if membership.trust == Trust.OBSERVING else 0,
         "may_manage": may_manage,
         "may_manage_account": may_manage and access.may_manage_account(user, membership),
         "may_deactivate": may_manage and membership.active and access.may_end_membership(user, membership),
@@ -280,18 +295,29 @@ def member_detail(request, pk):
     return render(request, "mimac/member_detail.html", context)
 
 
-@require_POST
 def member_vouch(request, pk):
-    return _vouch(request, pk, VouchKind.TRUST, Action.VOUCH)
+    """Vouch for an observing member: the page shows their track record, and the voucher ticks that they read it."""
+    membership = access.get_membership(request, pk, Action.VOUCH)
+    refusal = membership.vouch_refusal(request.user, VouchKind.TRUST)
+    form = VouchForm(request.POST if request.method == "POST" else None)  # an unticked box sends nothing
+    if request.method == "POST" and (refusal or form.is_valid()):
+        return _vouch(request, membership, VouchKind.TRUST)
+    context = {
+        "membership": membership,
+        "chapter": membership.chapter,
+        "form": form,
+        "refusal": refusal,
+        "sections": [] if refusal else extensions.sections(extensions.vouch_sections, request, membership),
+    }
+    return render(request, "mimac/member_vouch.html", context)
 
 
 @require_POST
 def member_vouch_coordinator(request, pk):
-    return _vouch(request, pk, VouchKind.COORDINATOR, Action.VOUCH_COORDINATOR)
+    return _vouch(request, access.get_membership(request, pk, Action.VOUCH_COORDINATOR), VouchKind.COORDINATOR)
 
 
-def _vouch(request, pk, kind, action):
-    membership = access.get_membership(request, pk, action)
+def _vouch(request, membership, kind):
     try:
         membership.vouch(by=request.user, kind=kind)
     except ValidationError as error:

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from ledger import services as ledger
 from mimac.models import Category, Chapter
-from pickups.models import Pickup, PickupLine, PickupSchedule, Supplier
-from pickups.services import plan_chapter, plan_schedule, record_done, record_missed
+from pickups.models import Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
+from pickups.services import plan_chapter, plan_schedule, put_on_pickup, record_done, record_missed, take_off_pickup
 
 # name, kind, address, usual categories (codes), rrule, window (hours), usual volunteers
 SUPPLIERS = {
@@ -56,6 +56,25 @@ def load(password: str) -> None:
             plan_schedule(schedule=schedule, today=today - datetime.timedelta(weeks=3), horizon_weeks=3)
         plan_chapter(chapter=chapter)
         _record_the_past_weeks(chapter, today, users)
+        if chapter.memberships.filter(user__username="newcomer").exists():
+            _newcomer_beside_the_volunteer(chapter, today, users)
+
+
+def _newcomer_beside_the_volunteer(chapter: Chapter, today: datetime.date, users) -> None:
+    """The newcomer's first pickups, for their track record: beside the volunteer, one done and one missed since
+    they joined, and one of next week's they took and gave back."""
+    newcomer = users["newcomer"]
+    joined = newcomer.memberships.get(chapter=chapter).joined_on
+    beside = Pickup.objects.filter(supplier__chapter=chapter, assignments__volunteer=users["volunteer"])
+    past = beside.filter(date__gte=joined, date__lt=today).order_by("-date")
+    for status in (Pickup.Status.DONE, Pickup.Status.MISSED):
+        pickup = past.filter(status=status).first()
+        if pickup:
+            PickupAssignment.objects.create(pickup=pickup, volunteer=newcomer, assigned_by=newcomer)
+    ahead = beside.filter(date__gte=today + datetime.timedelta(days=3), status=Pickup.Status.SCHEDULED).first()
+    if ahead:
+        put_on_pickup(pickup=ahead, volunteer=newcomer, by=newcomer)
+        take_off_pickup(pickup=ahead, volunteer=newcomer, by=newcomer, coordinator=False)
 
 
 def _record_the_past_weeks(chapter: Chapter, today: datetime.date, users) -> None:

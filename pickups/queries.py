@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from mimac.models import Category, Hub
+from mimac.models import Category, Chapter, Hub, TrailEvent
 from pickups.models import IntakeCheckLine, Pickup, PickupAssignment, PickupLine
+from pickups.services import AFTER_CUTOFF
 
 # How many upcoming dates a schedule's preview lists.
 PREVIEW_DATES = 12
@@ -178,3 +179,16 @@ def _has_unmatched_line(pickups: QuerySet) -> Q:
 def _totals(lines: QuerySet, pickup_path: str) -> dict:
     rows = lines.values(pickup_path, "category__name", "category__unit").annotate(total=Sum("quantity"))
     return {(row[pickup_path], row["category__name"], row["category__unit"]): row["total"] for row in rows}
+
+
+def given_back(chapter: Chapter, volunteer, *, late: bool) -> QuerySet:
+    """The trail's lines of the volunteer's give-backs in the chapter, before the cut-off or after it (then a
+    coordinator took them off). The trail is kept for TRAIL_RETENTION_MONTHS, and so are these."""
+    ending = f" given back by #{volunteer.pk}{AFTER_CUTOFF if late else ''}"
+    lines = TrailEvent.objects.filter(kind=TrailEvent.Kind.GIVEN_BACK, chapter=chapter, subject__endswith=ending)
+    return lines.select_related("actor").order_by("at")
+
+
+def given_back_pickup(line: TrailEvent) -> int:
+    """The id of the pickup a give-back's trail line names."""
+    return int(line.subject.split()[1])

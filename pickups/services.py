@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mimac.models import Absence, Chapter, Membership, Photo, Trust
+from mimac.models import Absence, Chapter, Membership, Photo, TrailEvent, Trust, record
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
 
 HORIZON_WEEKS = 8
+# How a give-back's trail line ends when it came after the cut-off.
+AFTER_CUTOFF = ", after the cut-off"
 
 
 @dataclass
@@ -159,6 +161,14 @@ def take_off_pickup(*, pickup: Pickup, volunteer, by, coordinator: bool) -> None
     if refusal:
         raise PickupRefused(refusal)
     assignment.delete()
+    # The trail keeps who came off which pickup, and whether after the cut-off, for the member's track record.
+    late = timezone.now() >= pickup.give_back_deadline()
+    record(TrailEvent.Kind.GIVEN_BACK, by, pickup.chapter, given_back_subject(pickup.pk, volunteer.pk, late=late))
+
+
+def given_back_subject(pickup_pk: int, volunteer_pk: int, *, late: bool) -> str:
+    """The trail line of a give-back (accounts by id, as the trail keeps them); `queries.given_back` reads it."""
+    return f"pickup {pickup_pk} given back by #{volunteer_pk}{AFTER_CUTOFF if late else ''}"
 
 
 @transaction.atomic

@@ -59,6 +59,7 @@ LANGUAGES = [
     ("hi", _("Hindi")),
     ("ur", _("Urdu")),
 ]
+LANGUAGE_LABELS = dict(LANGUAGES)
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -198,6 +199,10 @@ class Household(Versioned):
 
     def get_non_food_needs_display(self) -> str:
         return choice_labels(NonFoodNeed, self.non_food_needs)
+
+    def get_language_display(self) -> str:
+        """Django's own would hash, and so translate, all sixteen labels at each call: 25 stops of a sheet."""
+        return str(LANGUAGE_LABELS.get(self.language, self.language))
 
     @transaction.atomic
     def erase(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from mimac import jobs
 
@@ -78,7 +79,15 @@ def test_gunicorn_listens_on_loopback_and_believes_the_forwarded_headers_of_ngin
     assert command[:2] == ["/srv/mimac/.venv/bin/gunicorn", "mimac.wsgi"]
     assert command[command.index("--bind") + 1] == "127.0.0.1:8000"
     assert command[command.index("--forwarded-allow-ips") + 1] == "127.0.0.1"
-    assert _nginx("proxy_pass") == ["http://127.0.0.1:8000"]
+    assert set(_nginx("proxy_pass")) == {"http://127.0.0.1:8000"}
+
+
+def test_a_body_over_nginxs_limit_gets_the_apps_page_which_nothing_else_reaches_through_nginx():
+    [page] = _nginx("error_page")
+    assert page == "413 " + reverse("too_large")
+    location = re.search(r"location = (\S+) \{([^}]*)\}", SITE)
+    assert location.group(1) == reverse("too_large")
+    assert "internal;" in location.group(2)
 
 
 def test_nginx_keeps_every_body_the_app_accepts_in_memory_and_never_on_disk():

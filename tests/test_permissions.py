@@ -149,6 +149,7 @@ MATRIX = {
     #                                         anon vol  obs  coord aud other admin
     "dashboard:home": Case("get", "in 200 200 200 200 200 200"),
     "healthz": Case("get", "200 200 200 200 200 200 200"),
+    "too_large": Case("get", "413 413 413 413 413 413 413"),
     "login": Case("get", "200 200 200 200 200 200 200"),
     "signed_out": Case("get", "200 200 200 200 200 200 200"),
     "logout": Case("post", "302 302 302 302 302 302 302"),
@@ -162,7 +163,8 @@ MATRIX = {
     "hub_list": Case("get", "in 200 200 200 200 404 200", CHAPTER),
     "hub_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
     "hub_edit": Case("get", "in 403 403 200 403 404 200", lambda w: {"pk": w.hub.pk}),
-    "member_detail": Case("get", "in 200 403 200 200 404 200", lambda w: {"pk": w.observing.pk}),
+    # Their own page for the observing member; test_permissions_track_record.py has who reads the track record.
+    "member_detail": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": w.observing.pk}),
     "member_vouch": Case("post", "in 302 403 302 302 404 302", lambda w: {"pk": w.observing.pk}),
     "member_vouch_coordinator": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.volunteer.pk}),
     "member_deactivate": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": w.observing.pk}),
@@ -237,6 +239,9 @@ MATRIX = {
     "audit:rows": Case("get", "in 403 403 200 200 200 200"),
     "audit:rescued": Case("get", "in 403 403 200 200 200 200"),
     "audit:sheet": Case("get", "in 403 403 200 200 200 200"),
+    "audit:track_record_rows": Case(
+        "get", "in 403 200 200 200 404 200", lambda w: {"pk": w.observing.pk, "period": "recent", "figure": "taken"}
+    ),
     "deliveries:standing_list": Case("get", "in 403 403 200 403 404 200", CHAPTER),
     "deliveries:standing_create": Case("get", "in 403 403 200 403 404 200", CHAPTER),
     "deliveries:standing_detail": Case("get", "in 403 403 200 403 404 200", STANDING),

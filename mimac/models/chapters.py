@@ -88,6 +88,14 @@ class Chapter(Versioned):
         validators=[MaxValueValidator(365)],
         help_text=_("How long new members observe before others may vouch for them."),
     )
+    shifts_before_vouching = models.PositiveSmallIntegerField(
+        _("shifts with a trusted member before vouching"),
+        default=3,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "Pickups or route shifts a new member does with a trusted member before anyone may vouch for them."
+        ),
+    )
     contact_phone = models.CharField(
         _("coordinators' phone"),
         max_length=40,

@@ -8,7 +8,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from mimac import extensions
 from mimac.models.chapters import Chapter
 from mimac.models.security import TrailEvent, record
 
@@ -77,6 +79,12 @@ class Membership(models.Model):
     def vouchers(self, kind: VouchKind):
         return [vouch.voucher for vouch in self.vouches.all() if vouch.kind == kind]
 
+    def shifts_left(self) -> int:
+        """How many more pickups or route shifts with a trusted member the chapter asks of a new member before
+        anyone may vouch for them. Apps that hold shifts count them (`extensions.shared_shifts`)."""
+        done = sum(count(self) for count in extensions.shared_shifts)
+        return max(0, self.chapter.shifts_before_vouching - done)
+
     def vouch_refusal(self, voucher, kind: VouchKind) -> str | None:
         """Why `voucher` may not vouch for this member now, or None when they may."""
         voucher_membership = voucher.memberships.active().filter(chapter=self.chapter).first()
@@ -95,6 +103,12 @@ class Membership(models.Model):
                 return _("The observation period runs until %(date)s; vouching opens then.") % {
                     "date": self.observation_ends_on.isoformat()
                 }
+            if left := self.shifts_left():
+                return ngettext(
+                    "%(count)d more pickup or route shift with a trusted member; vouching opens then.",
+                    "%(count)d more pickups or route shifts with a trusted member; vouching opens then.",
+                    left,
+                ) % {"count": left}
         else:
             if voucher_membership.role != Role.COORDINATOR:
                 return _("Only trusted coordinators can vouch for a new coordinator.")

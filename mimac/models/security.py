@@ -21,6 +21,7 @@ class TrailEvent(models.Model):
         HOUSEHOLD = "household", _("Household changed")
         MEMBERSHIP = "membership", _("Membership changed")
         PASSWORD = "password", _("Password reset")
+        GIVEN_BACK = "given_back", _("Pickup given back")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -5,7 +5,7 @@ from tests.factories import make_chapter, make_member
 
 
 def test_a_coordinator_invites_a_newcomer_and_two_trusted_members_vouch_them_in(open_tab):
-    chapter = make_chapter(observation_days=0)  # this chapter lets members vouch from day one
+    chapter = make_chapter(observation_days=0, shifts_before_vouching=0)  # members may vouch from day one
     make_member(chapter, "cora", Role.COORDINATOR, first_name="Cora")
     make_member(chapter, "val", first_name="Val")
 
@@ -34,6 +34,14 @@ def test_a_coordinator_invites_a_newcomer_and_two_trusted_members_vouch_them_in(
 
     coordinator.page.get_by_role("link", name="Done").click()
     coordinator.check()
+    coordinator.page.get_by_role("link", name="Read the track record and vouch").click()
+    coordinator.check()
+    coordinator.page.get_by_role("button", name="I vouch: trust this member").click()
+    coordinator.check()
+    assert coordinator.page.get_by_text(
+        "Read the member's track record above first, then tick this box."
+    ).first.is_visible()
+    coordinator.page.get_by_label("I have read this member's track record").check()
     coordinator.page.get_by_role("button", name="I vouch: trust this member").click()
     coordinator.check()
     assert coordinator.page.get_by_role("status").inner_text() == "Your vouch for Sam is recorded."
@@ -41,7 +49,9 @@ def test_a_coordinator_invites_a_newcomer_and_two_trusted_members_vouch_them_in(
     volunteer = open_tab()
     volunteer.sign_in("val")
     membership = Membership.objects.get(user__username="sam")
-    volunteer.go(reverse("member_detail", args=[membership.pk]))
+    volunteer.go(reverse("member_vouch", args=[membership.pk]))
+    volunteer.check()
+    volunteer.page.get_by_label("I have read this member's track record").check()
     volunteer.page.get_by_role("button", name="I vouch: trust this member").click()
     volunteer.check()
 

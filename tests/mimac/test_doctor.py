@@ -89,7 +89,7 @@ def test_the_doctor_finds_nothing_wrong_on_a_server_set_up_as_deploy_says(server
     result = _manage(server, "doctor")
     assert result.returncode == 0, result.stderr
     assert "The doctor found nothing wrong." in result.stdout
-    for job in jobs.installed():
+    for job in jobs.JOBS:
         assert re.search(rf"{job.command} +\d{{4}}-\d\d-\d\d .* ok$", result.stdout, re.MULTILINE), result.stdout
 
 

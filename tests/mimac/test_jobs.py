@@ -75,4 +75,4 @@ def test_a_job_that_never_ran_is_late_only_once_the_database_is_older_than_its_p
     # Installed two days ago, and nothing ever ran: no timer was installed.
     _age_database(2)
     late = {status.job.command for status in jobs.needing_attention()}
-    assert late == {job.command for job in jobs.installed() if job.period == jobs.DAY}
+    assert late == {job.command for job in jobs.JOBS if job.period == jobs.DAY}

@@ -146,3 +146,24 @@ def test_behind_more_proxies_than_addresses_the_leftmost_is_taken(settings):
     settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = True, 3
     request = RequestFactory().post("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
     assert client_address(request) == "203.0.113.7"
+
+
+def test_guessing_the_old_password_on_an_open_session_counts_as_failing_to_sign_in(client, world):
+    user = world.volunteer.user
+    client.force_login(user)
+    url = reverse("password_change")
+
+    def change(old_password):
+        new = {"new_password1": "a-new-long-passphrase-7", "new_password2": "a-new-long-passphrase-7"}
+        return client.post(url, {"old_password": old_password, **new}, REMOTE_ADDR=LAPTOP)
+
+    for _ in range(4):
+        assert "Your old password was entered incorrectly" in change("wrong-password").text
+    assert change("wrong-password").status_code == 429, "the fifth wrong guess pauses the account, as at sign-in"
+    locked = change(PASSWORD)
+    assert locked.status_code == 429, "the right password no longer helps once the guesses ran out"
+    assert "Too many failed sign-ins" in locked.text
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD), "the password stays as it was"
+    client.logout()
+    assert _sign_in(client, "volunteer").status_code == 429, "signing in on that computer is paused too"

@@ -94,6 +94,21 @@ def test_seed_demo_publishes_todays_routes_for_the_demo_volunteer(db):
     assert Route.objects.filter(status=Route.Status.DONE).count() == 2
 
 
+def test_seed_demo_gives_the_newcomer_a_track_record_beside_the_volunteer(db):
+    from audit import track_record
+
+    call_command("seed_demo", "--force")
+
+    newcomer = Membership.objects.get(user__username="newcomer")
+    lines = {
+        line.figure.key: [count for _period, count in line.counts] for line in track_record.track_record(newcomer)[1]
+    }
+    assert lines["taken"][0] >= 1
+    assert lines["given_back_before"] == [1, 1]
+    assert lines["routes_with_trusted"] == [1, 1]
+    assert newcomer.shifts_left() < newcomer.chapter.shifts_before_vouching
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_demo_fresh_rebuilds_the_demo_dated_today(capsys):
     with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC)):

@@ -6,7 +6,16 @@ from tests.factories import PASSWORD
 from tests.pages import without_bdi
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
-OPEN_TO_ANONYMOUS = {"login", "logout", "signed_out", "healthz", "password_set", "password_set_done", "set_language"}
+OPEN_TO_ANONYMOUS = {
+    "login",
+    "logout",
+    "signed_out",
+    "healthz",
+    "too_large",
+    "password_set",
+    "password_set_done",
+    "set_language",
+}
 SIGN_IN_REQUIRED = sorted(path for name, path in all_urls().items() if name not in OPEN_TO_ANONYMOUS)
 
 

@@ -10,8 +10,11 @@ from tests.factories import make_member
 
 
 def _observed_long_enough(membership):
+    """Past the observation period, in a chapter that asks no shifts with a trusted member (test_vouch_form.py)."""
     membership.joined_on = timezone.localdate() - datetime.timedelta(days=membership.chapter.observation_days)
     membership.save()
+    membership.chapter.shifts_before_vouching = 0
+    membership.chapter.save()
     return membership
 
 
@@ -99,7 +102,7 @@ def test_vouching_through_the_page_records_it_and_says_so(client, world):
     newcomer = _observed_long_enough(world.observing)
     client.force_login(world.volunteer.user)
 
-    response = client.post(reverse("member_vouch", args=[newcomer.pk]), follow=True)
+    response = client.post(reverse("member_vouch", args=[newcomer.pk]), {"read_track_record": "on"}, follow=True)
 
     assert "Your vouch for Newcomer is recorded." in response.text
     assert newcomer.vouches.get().voucher == world.volunteer.user

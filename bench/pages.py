@@ -138,7 +138,10 @@ def pages(chapter, route, supplier, today):
 def _newer_pages(chapter) -> list:
     """Pages the first release, which this script also times, does not have."""
     try:
-        return [("day board", "coordinator", reverse("deliveries:day_board", args=[chapter.code]), None)]
+        return [
+            ("day board", "coordinator", reverse("deliveries:day_board", args=[chapter.code]), None),
+            ("cover board", "volunteer", reverse("deliveries:cover", args=[chapter.code]), None),
+        ]
     except NoReverseMatch:
         return []
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from deliveries import standing_queries
+from deliveries import cover_queries, standing_queries
 from deliveries.models import Route
 from mimac import access
 from mimac.models import Membership, Role
@@ -16,6 +16,7 @@ def chapter_day(membership: Membership, user) -> dict:
     day = {"membership": membership, "standing": standing, "chapter": chapter}
     if standing == Role.AUDITOR:
         return day
+    day["needs_cover"] = cover_queries.needing_cover(chapter)
     today = chapter.today()
     pickups = Pickup.objects.filter(supplier__chapter=chapter).on(today)
     routes = Route.objects.filter(chapter=chapter, date=today)
@@ -27,6 +28,7 @@ def chapter_day(membership: Membership, user) -> dict:
     if standing == Role.COORDINATOR:
         day["sheets_missing"] = Route.objects.filter(chapter=chapter).sheet_missing(today)
         day["standing_deliveries"] = standing_queries.standing_day(chapter)
+        day["late_releases"] = cover_queries.late_releases(chapter).count()
     return day
 
 

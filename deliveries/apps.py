@@ -7,7 +7,7 @@ class DeliveriesConfig(AppConfig):
     verbose_name = _("Deliveries")
 
     def ready(self):
-        from deliveries import sections, services, standing
+        from deliveries import absences, sections, services, standing
         from mimac import extensions
 
         extensions.household_sections.append(
@@ -16,6 +16,10 @@ class DeliveriesConfig(AppConfig):
         extensions.household_sections.append(
             extensions.Section("deliveries/household_section.html", sections.household_history)
         )
+        extensions.member_sections.append(
+            extensions.Section("deliveries/member_absences.html", sections.member_absences)
+        )
+        extensions.retention_purges.append(absences.purge_for_retention)
         extensions.household_erasers.append(services.erase_notes)
         extensions.household_erasers.append(standing.erase)
         extensions.household_changes.append(standing.household_changed)

@@ -5,6 +5,9 @@ plants the third):
 - last week's Eastside morning route delivered 15 lb of produce but carried only 10 lb;
 - the first household on that route says nothing came, though its stop is marked delivered.
 
+The demo volunteer is away three days next week: their pickups of those days are on the cover board, freed by the
+coordinator who recorded it.
+
 Standing deliveries: households due every Tuesday on "Tuesday east" and every Thursday on "Thursday Grand Blvd",
 one of them in hospital for two weeks (paused), one due every Friday on no standing route (unplaced), and the
 week's drafts the planner makes from them.
@@ -16,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from deliveries import planner
+from deliveries.absences import record_absence
 from deliveries.models import (
     DeliveryArrangement,
     HouseholdReport,
@@ -43,6 +47,11 @@ def load(password: str) -> None:
     _half_done(routes["Eastside morning", 0], users)
     Route.objects.filter(chapter=chapter, date__lt=today).update(status=Route.Status.DONE)
     _standing(chapter, hub, users, today, food)
+    away = today + datetime.timedelta(days=8)
+    membership = chapter.memberships.get(user=users["volunteer"])
+    record_absence(
+        membership=membership, starts_on=away, ends_on=away + datetime.timedelta(days=2), by=users["coordinator"]
+    )
 
 
 def _standing(chapter, hub, users, today, food) -> None:

@@ -7,6 +7,7 @@ is paused, or it is no longer an active delivery household; it goes on the draft
 weekday, with its usual items, unless it is on another route that day or a person took it off this one. Only drafts
 never published are touched. The planner adds and removes only its own stops that nobody changed, keeps a person's
 order, name and people, and notes (`PlanNote`) the due households on no standing route and the stops it left alone.
+A usual driver or helper away on a day (`mimac.models.Absence`) is left off that day's draft, and is on it again after.
 """
 
 import datetime
@@ -30,7 +31,7 @@ from deliveries.models import (
     UsualItem,
 )
 from deliveries.planning import suggested_items
-from mimac.models import Category, Chapter, ClosureDay
+from mimac.models import Absence, Category, Chapter, ClosureDay
 from recipients.models import Household
 
 Why = PlanNote.Why
@@ -167,6 +168,7 @@ class _Run:
             .values_list("household", "starts_on", "ends_on")
         ):
             self.paused[household_id] |= {day for day in self.days if starts_on <= day <= ends_on}
+        self.away = Absence.objects.filter(membership__chapter=self.chapter).days_away(first, last)
         self.closed = set(
             ClosureDay.objects.filter(chapter=self.chapter, date__in=self.days).values_list("date", flat=True)
         )
@@ -293,12 +295,18 @@ class _Run:
         if changed:
             Route.objects.filter(pk=draft.pk).update(version=F("version") + 1)
 
+    def _people(self, standing: StandingRoute, day: datetime.date) -> tuple[int | None, set[int]]:
+        """The standing route's usual driver and helpers, but those away that day."""
+        driver = standing.driver_id if (standing.driver_id, day) not in self.away else None
+        return driver, {user.pk for user in standing.helpers.all() if (user.pk, day) not in self.away}
+
     def _new_draft(self, standing: StandingRoute, day: datetime.date) -> Route:
+        driver, helpers = self._people(standing, day)
         draft = Route.objects.create(
-            chapter=self.chapter, hub=standing.hub, date=day, name=standing.name, driver=standing.driver,
+            chapter=self.chapter, hub=standing.hub, date=day, name=standing.name, driver_id=driver,
             standing_route=standing,
         )  # fmt: skip
-        draft.helpers.set(standing.helpers.all())
+        draft.helpers.set(helpers)
         self.result.routes_created += 1
         return draft
 
@@ -326,11 +334,11 @@ class _Run:
         self.result.stops_added += len(added)
 
     def _same_people(self, draft: Route, standing: StandingRoute) -> bool:
-        """A draft nobody edited keeps the standing route's name, hub and usual people."""
+        """A draft nobody edited keeps the standing route's name, hub and usual people (those not away that day)."""
         if draft.edited_by_id is not None:
             return False
-        helpers = {user.pk for user in standing.helpers.all()}
-        fields = {"name": standing.name, "hub_id": standing.hub_id, "driver_id": standing.driver_id}
+        driver, helpers = self._people(standing, draft.date)
+        fields = {"name": standing.name, "hub_id": standing.hub_id, "driver_id": driver}
         differs = {name: value for name, value in fields.items() if getattr(draft, name) != value}
         if differs:
             Route.objects.filter(pk=draft.pk).update(**differs)

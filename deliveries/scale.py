@@ -3,15 +3,18 @@
 Every active delivery household gets an arrangement (one or two weekdays a week, items from its size and needs) and
 a place on a standing route of its hub for each of its weekdays: four routes per hub and weekday, Monday to Friday.
 One household in fifty is left on no standing route (the planner lists it as unplaced) and one in forty is paused
-for ten days from today.
+for ten days from today. For the cover board, one coming pickup in five has a volunteer, and one of them is away for
+three days from tomorrow.
 """
 
 import datetime
 
+from deliveries.absences import record_absence
 from deliveries.models import DeliveryArrangement, Pause, StandingRoute, StandingStop, UsualItem
 from deliveries.planning import suggested_items
 from mimac.models import Category
 from mimac.recurrence import WEEKDAYS
+from pickups.models import Pickup, PickupAssignment
 from recipients.models import Household
 
 ROUTES_PER_HUB_AND_DAY = 4
@@ -64,3 +67,17 @@ def add_standing(chapter, hubs, volunteers, households, today: datetime.date, by
     )  # fmt: skip
     return {"arrangements": len(arrangements), "standing routes": len(routes), "places": len(places),
             "pauses": len(pauses)}  # fmt: skip
+
+
+def add_cover(chapter, volunteers, today: datetime.date, by) -> int:
+    """Volunteers on one coming pickup in five, the first of them away for three days from tomorrow, which frees
+    theirs: the other coming pickups stay open. How many pickups the absence freed."""
+    coming = Pickup.objects.filter(supplier__chapter=chapter, date__gte=today).order_by("date", "pk")
+    PickupAssignment.objects.bulk_create(
+        PickupAssignment(pickup=pickup, volunteer=volunteers[index % 5], assigned_by=by)
+        for index, pickup in enumerate(list(coming)[::5])
+    )
+    first = today + datetime.timedelta(days=1)
+    membership = chapter.memberships.get(user=volunteers[0])
+    last = first + datetime.timedelta(days=2)
+    return len(record_absence(membership=membership, starts_on=first, ends_on=last, by=by).pickups)

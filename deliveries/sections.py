@@ -1,6 +1,8 @@
 """What deliveries adds to other apps' pages, through mimac.extensions (registered in apps.py)."""
 
 from deliveries import queries, standing_queries
+from mimac import access
+from mimac.access import Action
 
 RECENT_STOPS = 10
 
@@ -25,3 +27,12 @@ def household_standing(request, household) -> dict | None:
         "pauses": pauses,
         "paused_now": next((pause for pause in pauses if pause.starts_on <= today), None),
     }
+
+
+def member_absences(request, membership) -> dict | None:
+    """The member page's time away not over yet, for the member and coordinators; nobody else sees it."""
+    user = request.user
+    if membership.user_id != user.pk and not access.may(user, membership.chapter, Action.MANAGE_ABSENCES):
+        return None
+    today = membership.chapter.today()
+    return {"absences": membership.absences.filter(ends_on__gte=today).order_by("starts_on")}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import day_views, standing_views, views
+from deliveries import cover_views, day_views, standing_views, views
 
 app_name = "deliveries"
 urlpatterns = [
@@ -38,4 +38,10 @@ urlpatterns = [
     path("households/<int:pk>/pauses/", standing_views.pauses, name="pauses"),
     path("pauses/<int:pk>/edit/", standing_views.pause_edit, name="pause_edit"),
     path("pauses/<int:pk>/end/", standing_views.pause_end, name="pause_end"),
+    path("members/<int:pk>/away/", cover_views.member_absences, name="member_absences"),
+    path("away/<int:pk>/end/", cover_views.absence_end, name="absence_end"),
+    path("cover/", cover_views.cover_choose, name="cover_choose"),
+    path("cover/<str:code>/", cover_views.cover, name="cover"),
+    path("cover/<str:code>/take/", cover_views.cover_take, name="cover_take"),
+    path("cover/<str:code>/print/", cover_views.cover_print, name="cover_print"),
 ]

@@ -19,6 +19,9 @@ The table below is also in the README; the permission matrix test holds every UR
 | view suppliers       | yes         | yes     | yes       | no               |
 | plan pickups         | yes         | no      | no        | no               |
 | take & record pickups| yes         | no      | yes       | yes (with a trusted member) |
+| cover board (see)    | yes         | yes     | yes       | yes              |
+| take a route as driver (cover board) | yes | no | yes   | no               |
+| members' time away   | yes         | own     | own       | own              |
 | households           | yes         | no      | no        | no               |
 | plan routes          | yes         | no      | no        | no               |
 | hub desk (handouts, spoilage, counts) | yes | no | yes   | no               |
@@ -60,6 +63,8 @@ class Action(StrEnum):
     TAKE_PICKUPS = "take pickups"
     MANAGE_HOUSEHOLDS = "manage households"
     PLAN_ROUTES = "plan routes"
+    TAKE_ROUTES = "take a route as driver"
+    MANAGE_ABSENCES = "record members' time away"
     HUB_DESK = "work the hub desk"
     CONFIRM_INTAKE = "confirm intake"
     VIEW_LEDGER = "view ledger"
@@ -89,6 +94,10 @@ ALLOWED = {
     # Volunteers see a household only as a stop on their own route (deliveries).
     Action.MANAGE_HOUSEHOLDS: {Role.COORDINATOR},
     Action.PLAN_ROUTES: {Role.COORDINATOR},
+    # A route with nobody driving, from the cover board: a trusted member drives, whoever else comes along.
+    Action.TAKE_ROUTES: {Role.COORDINATOR, Role.VOLUNTEER},
+    # Besides these, every member records their own time away.
+    Action.MANAGE_ABSENCES: {Role.COORDINATOR},
     Action.HUB_DESK: {Role.COORDINATOR, Role.VOLUNTEER},
     # The second pair of eyes on a pickup is a vetted member, never the one who recorded it.
     Action.CONFIRM_INTAKE: {Role.COORDINATOR, Role.VOLUNTEER},

@@ -14,4 +14,5 @@ def navigation(request):
         "nav_hub_desk": access.may_somewhere(user, Action.HUB_DESK),
         "nav_audit": access.may_somewhere(user, Action.VIEW_AUDIT),
         "nav_money": access.may_somewhere(user, Action.VIEW_MONEY),
+        "nav_cover": access.may_somewhere(user, Action.VIEW_CHAPTER),
     }

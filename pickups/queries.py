@@ -111,13 +111,6 @@ def received_by_month(supplier, since: datetime.date) -> list[dict]:
     ]
 
 
-def open_pickups(hub: Hub, first: datetime.date, days: int = 7) -> QuerySet:
-    """Pickups at the hub in the coming days that still need a volunteer."""
-    last = first + datetime.timedelta(days=days - 1)
-    pickups = Pickup.objects.filter(hub=hub, status=Pickup.Status.SCHEDULED, assignments__isnull=True)
-    return pickups.between(first, last).select_related("supplier")
-
-
 def lines_of(pickup: Pickup) -> QuerySet:
     """Every line as written, corrections beside what they correct; `correction_exists` marks the replaced."""
     return (

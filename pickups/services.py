@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mimac.models import Chapter, Membership, Photo, TrailEvent, Trust, record
+from mimac.models import Absence, Chapter, Membership, Photo, TrailEvent, Trust, record
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupAssignment, PickupLine, PickupSchedule, Supplier
 
 HORIZON_WEEKS = 8
@@ -30,7 +30,8 @@ def plan_schedule(
     """Make the schedule's pickups from today to the horizon match its recurrence and closures.
 
     Idempotent. Only future pickups nobody has taken or recorded are replaced; past, recorded and
-    taken ones are never touched (a unique constraint also keeps one pickup per schedule and day).
+    taken ones are never touched (a unique constraint also keeps one pickup per schedule and day). A usual
+    volunteer is not put on the days they are away, and is again after.
     """
     schedule = (
         PickupSchedule.objects.select_for_update(of=("self",)).select_related("supplier__chapter").get(pk=schedule.pk)
@@ -59,8 +60,15 @@ def plan_schedule(
         for date in sorted(wanted - existing)
     )
     volunteers = list(schedule.default_volunteers.all())
+    away = set()
+    if pickups and volunteers:
+        absences = Absence.objects.filter(membership__chapter=schedule.chapter, membership__user__in=volunteers)
+        away = absences.days_away(pickups[0].date, pickups[-1].date)
     PickupAssignment.objects.bulk_create(
-        PickupAssignment(pickup=pickup, volunteer=volunteer) for pickup in pickups for volunteer in volunteers
+        PickupAssignment(pickup=pickup, volunteer=volunteer)
+        for pickup in pickups
+        for volunteer in volunteers
+        if (volunteer.pk, pickup.date) not in away
     )
     return PlanResult(created=len(pickups), removed=removed.get("pickups.Pickup", 0))
 
@@ -119,6 +127,8 @@ def put_on_pickup(*, pickup: Pickup, volunteer, by) -> list[Pickup]:
     if pickup.assignments.filter(volunteer=volunteer).exists():
         raise PickupRefused(_("%(name)s is already on this pickup.") % {"name": _name(volunteer)})
     _check_not_alone(pickup, volunteer)
+    if Absence.objects.filter(membership__chapter=pickup.chapter, membership__user=volunteer).on(pickup.date).exists():
+        raise PickupRefused(_("%(name)s is away that day.") % {"name": _name(volunteer)})
     PickupAssignment.objects.create(pickup=pickup, volunteer=volunteer, assigned_by=by)
     return overlapping(pickup, volunteer)
 

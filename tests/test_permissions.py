@@ -6,6 +6,7 @@ coordinator must get 404 for all of them. A new URL without a row here fails
 `test_the_matrix_covers_every_url`.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from deliveries.models import Pause
 from deliveries.services import move_stops
-from mimac.models import Category, Photo
+from mimac.models import Absence, Category, Photo
 from mimac.photos import clean_photo
 from money import services as money
 from pickups.services import plan_schedule, record_done
@@ -132,6 +133,13 @@ def _pause(world):
                                 recorded_by=world.coordinator.user)  # fmt: skip
 
 
+def _absence(world):
+    """The volunteer's time away, tomorrow."""
+    day = world.chapter.today() + datetime.timedelta(days=1)
+    return Absence.objects.create(membership=world.volunteer, starts_on=day, ends_on=day,
+                                  recorded_by=world.volunteer.user).pk  # fmt: skip
+
+
 STANDING = lambda world: {"pk": _standing_route(world).pk}  # noqa: E731
 PLACE = lambda world: {"pk": _standing_route(world).places.get().pk}  # noqa: E731
 PAUSE = lambda world: {"pk": _pause(world).pk}  # noqa: E731
@@ -195,7 +203,7 @@ MATRIX = {
     "pickups:pickup_missed": Case("post", "in 302 403 302 403 404 302", PICKUP),
     "ledger:entry": Case("get", "in 200 403 200 200 404 200", lambda w: {"kind": "pickupline", "pk": _line(w)}),
     "pickups:print_week": Case("get", "in 200 200 200 200 200 200"),
-    "pickups:print_open": Case("get", "in 200 200 200 200 200 200"),
+    "pickups:print_open": Case("get", "in 302 302 302 302 302 302"),
     "recipients:household_list": Case("get", "in 403 403 200 403 200 200"),
     "recipients:household_create": Case("get", "in 404 404 200 404 404 200", CHAPTER),
     "recipients:household_import": Case("get", "in 404 404 200 404 404 200", CHAPTER),
@@ -262,6 +270,12 @@ MATRIX = {
     "deliveries:pauses": Case("get", "in 404 404 200 404 404 200", HOUSEHOLD),
     "deliveries:pause_edit": Case("get", "in 404 404 200 404 404 200", PAUSE),
     "deliveries:pause_end": Case("post", "in 404 404 302 404 404 302", PAUSE),
+    "deliveries:member_absences": Case("get", "in 200 403 200 403 404 200", lambda w: {"pk": w.volunteer.pk}),
+    "deliveries:absence_end": Case("post", "in 302 403 302 403 404 302", lambda w: {"pk": _absence(w)}),
+    "deliveries:cover_choose": Case("get", "in 302 302 302 302 302 200"),
+    "deliveries:cover": Case("get", "in 200 200 200 200 404 200", CHAPTER),
+    "deliveries:cover_take": Case("post", "in 302 302 302 302 404 302", CHAPTER),
+    "deliveries:cover_print": Case("get", "in 200 200 200 200 404 200", CHAPTER),
     "money:choose": Case("get", "in 302 302 302 302 302 200"),
     "money:home": Case("get", "in 200 200 200 200 404 200", CHAPTER),
     "money:rows": Case("get", "in 200 200 200 200 404 200", CHAPTER),

@@ -1,6 +1,8 @@
 """Deliveries' models, one module per subject; everything is imported from here (`from deliveries.models import
-Route`): routes, stops and their ledger rows (routes.py), standing deliveries (standing.py)."""
+Route`): routes, stops and their ledger rows (routes.py), standing deliveries (standing.py), what
+time away freed (absences.py)."""
 
+from deliveries.models.absences import Release
 from deliveries.models.routes import (
     DeliveryLine,
     HouseholdReport,
@@ -32,6 +34,7 @@ __all__ = [
     "PlanNote",
     "PlannedItem",
     "PlanningSettings",
+    "Release",
     "Route",
     "RouteLoad",
     "RouteQuerySet",

@@ -16,7 +16,7 @@ from deliveries.models import (
     RouteLoad,
     Stop,
 )
-from deliveries.scale import add_standing
+from deliveries.scale import add_cover, add_standing
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Chapter, Hub, Membership, Role, Trust
 from pickups.models import IntakeCheck, IntakeCheckLine, Pickup, PickupLine, PickupSchedule, Supplier
@@ -89,6 +89,8 @@ class Scale:
                                  self.coordinator)  # fmt: skip
         for what, count in added.items():
             self._step(what, count)
+        freed = add_cover(self.chapter, self.volunteers, self.today, self.coordinator)
+        self._step("pickups freed by an absence", freed)
 
     def _step(self, what, count):
         self.say(f"{self.chapter.code}: {count:,} {what}")

@@ -1,6 +1,7 @@
 """Time away and the cover board: a member's absences, the chapter's openings, "I'll take it", the printed sheet."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +17,9 @@ from mimac.models import Absence, Membership
 from mimac.templatetags.people import name_of
 from pickups.models import Pickup
 from pickups.services import PickupRefused, put_on_pickup
+
+# The soonest openings first, a page at a time: a chapter short of many hands still gets its board at once.
+OPENINGS_PER_PAGE = 100
 
 
 def _get_member(request, membership: Membership) -> Membership:
@@ -103,15 +107,16 @@ def cover(request, code):
     trusted = user.is_superuser or (membership is not None and membership.is_trusted)
     may_take_pickups = trusted and access.may(user, chapter, Action.TAKE_PICKUPS, membership)
     may_take_routes = access.may(user, chapter, Action.TAKE_ROUTES, membership)
-    rows = cover_queries.openings(chapter)
+    page = Paginator(cover_queries.openings(chapter), OPENINGS_PER_PAGE).get_page(request.GET.get("page"))
     away = {day for _user, day in Absence.objects.filter(membership=membership).days_away(*cover_queries.days(chapter))}
-    for row in rows:
+    for row in page:
         allowed = may_take_pickups if row.kind == "pickup" else may_take_routes
         row.item.may_take = allowed and row.date not in away and all(person.pk != user.pk for person in row.people)
     coordinator = access.may(user, chapter, Action.PLAN_ROUTES, membership)
     context = {
         "chapter": chapter,
-        "rows": rows,
+        "rows": page,
+        "page": page,
         "days": cover_queries.COVER_DAYS,
         "coordinator": coordinator,
         "away": cover_queries.away(chapter) if coordinator else [],

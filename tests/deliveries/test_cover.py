@@ -183,3 +183,17 @@ def test_home_says_how_many_need_cover(client, world):
     client.force_login(world.volunteer.user)
     response = client.get(reverse("dashboard:home"))
     assert "2 pickups and routes of the next two weeks need cover" in response.text
+
+
+def test_a_long_board_comes_a_page_at_a_time_soonest_first(client, world, monkeypatch):
+    from deliveries import cover_views
+
+    monkeypatch.setattr(cover_views, "OPENINGS_PER_PAGE", 2)
+    pickups = [make_pickup(world, days_ahead=days) for days in (1, 2, 3)]
+    first = _board(client, world, world.volunteer)
+    second = client.get(reverse("deliveries:cover", args=[world.chapter.code]), {"page": 2})
+
+    assert [row.item for row in first.context["rows"]] == pickups[:2]
+    assert [row.item for row in second.context["rows"]] == pickups[2:]
+    assert "3 need someone." in first.text
+    assert "Page 1 of 2" in first.text

@@ -84,23 +84,36 @@ def open_routes(chapter: Chapter, hub=None) -> QuerySet:
     return routes.filter(hub=hub) if hub else routes
 
 
-def openings(chapter: Chapter, hub=None) -> list[Opening]:
-    """The board, soonest first (a day's routes before its pickups: they leave in the morning). Four queries for
-    any number of rows."""
+def opening_keys(chapter: Chapter, hub=None) -> list[tuple]:
+    """Every opening as (date, start, kind, id), soonest first (a day's routes before its pickups: they leave in the
+    morning). Light rows, so that a board of hundreds is sorted and paged before any is read in full."""
+    pickups = open_pickups(chapter, hub).values_list("date", "window_start", "pk")
+    routes = open_routes(chapter, hub).values_list("date", "pk")
+    keys = [(date, start or datetime.time.min, "pickup", pk) for date, start, pk in pickups]
+    keys += [(date, datetime.time.min, "route", pk) for date, pk in routes]
+    return sorted(keys)
+
+
+def openings(chapter: Chapter, hub=None, keys: list[tuple] | None = None) -> list[Opening]:
+    """The openings of `keys` (by default all of the board), in their order, each with its people and what freed
+    it. The same queries for any number of rows."""
+    keys = opening_keys(chapter, hub) if keys is None else keys
+    wanted = {kind: [pk for *_when, each, pk in keys if each == kind] for kind in LINKS}
     assignments = PickupAssignment.objects.select_related("volunteer").order_by("pk")
     pickups = (
-        open_pickups(chapter, hub)
+        Pickup.objects.filter(pk__in=wanted["pickup"])
         .select_related("supplier", "hub")
         .prefetch_related(Prefetch("assignments", queryset=assignments), _releases())
     )
     routes = (
-        open_routes(chapter, hub)
+        Route.objects.filter(pk__in=wanted["route"])
         .select_related("hub")
         .annotate(stop_count=Count("stops"))
         .prefetch_related("helpers", _releases())
     )
-    rows = [Opening("pickup", pickup) for pickup in pickups] + [Opening("route", route) for route in routes]
-    rows.sort(key=lambda row: (row.date, row.start or datetime.time.min, row.kind, row.item.pk))
+    found = {("pickup", pickup.pk): Opening("pickup", pickup) for pickup in pickups}
+    found |= {("route", route.pk): Opening("route", route) for route in routes}
+    rows = [found[kind, pk] for *_when, kind, pk in keys if (kind, pk) in found]
     links = {kind: reverse(name, args=[0]).removesuffix("0/") for kind, name in LINKS.items()}
     labels = {}
     for row in rows:

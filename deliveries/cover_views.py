@@ -107,15 +107,16 @@ def cover(request, code):
     trusted = user.is_superuser or (membership is not None and membership.is_trusted)
     may_take_pickups = trusted and access.may(user, chapter, Action.TAKE_PICKUPS, membership)
     may_take_routes = access.may(user, chapter, Action.TAKE_ROUTES, membership)
-    page = Paginator(cover_queries.openings(chapter), OPENINGS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(cover_queries.opening_keys(chapter), OPENINGS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = cover_queries.openings(chapter, keys=list(page))
     away = {day for _user, day in Absence.objects.filter(membership=membership).days_away(*cover_queries.days(chapter))}
-    for row in page:
+    for row in rows:
         allowed = may_take_pickups if row.kind == "pickup" else may_take_routes
         row.item.may_take = allowed and row.date not in away and all(person.pk != user.pk for person in row.people)
     coordinator = access.may(user, chapter, Action.PLAN_ROUTES, membership)
     context = {
         "chapter": chapter,
-        "rows": page,
+        "rows": rows,
         "page": page,
         "days": cover_queries.COVER_DAYS,
         "coordinator": coordinator,

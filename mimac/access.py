@@ -66,6 +66,8 @@ class Action(StrEnum):
     TAKE_ROUTES = "take a route as driver"
     MANAGE_ABSENCES = "record members' time away"
     HUB_DESK = "work the hub desk"
+    LEND = "lend from the library"
+    KEEP_LIBRARY = "keep the library's catalogue"
     CONFIRM_INTAKE = "confirm intake"
     VIEW_LEDGER = "view ledger"
     CORRECT_LEDGER = "correct ledger"
@@ -99,6 +101,9 @@ ALLOWED = {
     # Besides these, every member records their own time away.
     Action.MANAGE_ABSENCES: {Role.COORDINATOR},
     Action.HUB_DESK: {Role.COORDINATOR, Role.VOLUNTEER},
+    # Whoever works the hub desk lends, takes returns and sees the catalogue; coordinators keep the catalogue.
+    Action.LEND: {Role.COORDINATOR, Role.VOLUNTEER},
+    Action.KEEP_LIBRARY: {Role.COORDINATOR},
     # The second pair of eyes on a pickup is a vetted member, never the one who recorded it.
     Action.CONFIRM_INTAKE: {Role.COORDINATOR, Role.VOLUNTEER},
     # Besides these, whoever recorded a row may see it and correct it.

@@ -1,0 +1,75 @@
+"""What the library writes: copies added, edited and withdrawn; loans made, returned and forgotten.
+
+Loans write no line of the security trail: a trail of who borrowed what would be the reading history the library
+must not keep."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hubdesk.models import Copy, LibrarySettings, Loan
+from mimac.models import Chapter, Hub
+from recipients.models import Household
+
+
+@transaction.atomic
+def add_copy(*, hub: Hub, copy: Copy) -> Copy:
+    """Number the copy in its chapter (under a lock on the chapter, so two desks never take one number)."""
+    Chapter.objects.select_for_update().filter(pk=hub.chapter_id).first()
+    highest = Copy.objects.filter(chapter_id=hub.chapter_id).aggregate(Max("number"))["number__max"] or 0
+    copy.hub, copy.chapter_id, copy.number = hub, hub.chapter_id, highest + 1
+    copy.code = Copy.code_of(copy.kind, copy.number)
+    copy.added_on = hub.chapter.today()
+    copy.full_clean()
+    copy.save()
+    return copy
+
+
+def set_withdrawn(*, copy: Copy, withdrawn: bool) -> None:
+    """Take a copy out of the catalogue (lost, worn out) or put it back. An open loan of it stays open."""
+    copy.withdrawn_on = copy.hub.chapter.today() if withdrawn else None
+    copy.save(update_fields=["withdrawn_on"])
+
+
+@transaction.atomic
+def lend(*, hub: Hub, by, household: Household, copies: list[Copy]) -> list[Loan]:
+    """Lend the copies to the household, due after the chapter's loan period. The form checked that each is
+    in the library and not out; the database's one-open-loan-per-copy rule holds against two desks at once."""
+    today = hub.chapter.today()
+    due = today + datetime.timedelta(days=LibrarySettings.of(hub.chapter).loan_days)
+    list(Copy.objects.select_for_update().filter(pk__in=[copy.pk for copy in copies]))
+    loans = [Loan(copy=copy, household=household, hub=hub, lent_on=today, due_on=due, lent_by=by) for copy in copies]
+    return Loan.objects.bulk_create(loans)
+
+
+@transaction.atomic
+def return_copies(*, hub: Hub, copies: list[Copy]) -> int:
+    """Mark the copies' open loans returned today; a copy already back counts nothing. How many came back.
+    The chapter's loans past their retention are forgotten at once, without waiting for the monthly purge."""
+    today = hub.chapter.today()
+    returned = Loan.objects.open().filter(copy__in=copies).update(returned_on=today)
+    forget(chapter=hub.chapter, today=today, apply=True)
+    return returned
+
+
+def forget(*, chapter: Chapter, today: datetime.date, apply: bool) -> int:
+    """Delete the chapter's returned loans past its retention (the rows are gone, not hidden); a dry run unless
+    `apply`. How many."""
+    loans = Loan.objects.to_forget(chapter, today)
+    if not apply:
+        return loans.count()
+    return loans.delete()[0]
+
+
+def purge_for_retention(apply: bool) -> str:
+    """The retention purge's line for returned loans (registered in `mimac.extensions.retention_purges`)."""
+    count = sum(forget(chapter=chapter, today=chapter.today(), apply=apply) for chapter in Chapter.objects.all())
+    verb = "Erased" if apply else "Would erase (dry run; add --apply)"
+    return f"{verb}: {count} returned library loans past their chapter's retention ({timezone.localdate()})."
+
+
+def erase_loans(household: Household) -> None:
+    """A household erased keeps no loans, open ones included (registered in `mimac.extensions.household_erasers`)."""
+    Loan.objects.filter(household=household).delete()

@@ -29,6 +29,7 @@ from tests.factories import (
     make_standing_route,
     make_supplier,
 )
+from tests.test_permissions_library import LIBRARY_MATRIX
 from tests.url_catalogue import all_urls, assert_sends_to_sign_in
 
 ROLES = ["anonymous", "volunteer", "observing", "coordinator", "auditor", "other_coordinator", "admin"]
@@ -289,6 +290,7 @@ MATRIX = {
     "money:entry": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "donation")}),
     "money:erase_donor": Case("post", "in 403 403 302 403 404 302", lambda w: {"pk": _money(w, "donation")}),
     "money:count": Case("get", "in 200 200 200 200 404 200", lambda w: {"pk": _money(w, "count")}),
+    **{name: Case(*row) for name, row in LIBRARY_MATRIX.items()},
 }
 
 

@@ -260,3 +260,30 @@ def test_library_pages_read_the_same_number_of_queries_for_3_or_30_copies(client
             _overdue(world, make_household(world.chapter), copy)
         counts.append(_queries(client, url))
     assert counts[0] == counts[1]
+
+
+def test_text_at_the_columns_limits_is_stored_and_one_more_character_is_refused(client, world):
+    """Run on PostgreSQL too, where a longer value would be a database error rather than silently kept."""
+    client.force_login(world.coordinator.user)
+    add = reverse("hubdesk:copy_add", args=[world.hub.pk])
+    copy = {"kind": "book", "age_group": "all", "condition": "good"}
+    assert client.post(add, {**copy, "title": "\u05d0" * 201}).status_code == 200
+    assert client.post(add, {**copy, "title": "\u05d0" * 200}).status_code == 302
+    assert Copy.objects.get().title == "\u05d0" * 200
+    found = client.get(reverse("hubdesk:library", args=[world.hub.pk]), {"q": "x" * 5000, "kind": "\x00"})
+    assert found.status_code == 200
+    assert found.context["search"].errors
+
+
+@pytest.mark.parametrize(
+    "typed", ["x" * 401, " ".join(f"B-{n}" for n in range(1, 23)), "\x00", "B-0001\u202e", "' OR 1=1 --", "9" * 30]
+)
+def test_hostile_codes_at_the_desk_are_refused_without_harm(client, world, lending, typed):
+    make_copy(world.hub)
+    household = make_household(world.chapter)
+    for household_code in (household.code, "R" * 21, "\x00"):
+        page = _lend(client, lending, household_code, typed)
+        assert page.status_code == 200
+        assert _errors(page)
+        assert _return(client, lending, typed).status_code == 200
+    assert Loan.objects.count() == 0

@@ -1,11 +1,14 @@
 """Two weeks at the first hub's desk: walk-in handouts, spoilage, second counts of pickups, and a first stock
-count (`audit/demo.py` plants a later one for the audit to find)."""
+count (`audit/demo.py` plants a later one for the audit to find); a small library with two open loans, one of
+them overdue."""
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from hubdesk import library_services
+from hubdesk.models import Copy, Loan
 from hubdesk.services import record_count, record_handout, record_spoilage
 from mimac.models import Category, Chapter
 from pickups.models import Pickup
@@ -21,6 +24,7 @@ def load(password: str) -> None:
     food = {category.code: category for category in Category.objects.all()}
     _count_everything(hub, users, today - datetime.timedelta(days=13))
     _hub_desk(chapter, hub, users, today, food)
+    _library(chapter, hub, users["volunteer"], today)
 
 
 def _hub_desk(chapter, hub, users, today, food):
@@ -47,3 +51,32 @@ def _hub_desk(chapter, hub, users, today, food):
 def _count_everything(hub, users, day):
     lines = [(category, Decimal(200)) for category in Category.objects.filter(active=True)]
     return record_count(hub=hub, by=users["volunteer"], date=day, counted_by=users["coordinator"], lines=lines)
+
+
+LIBRARY = [
+    ("The Very Hungry Caterpillar", Copy.Kind.CHILDRENS_BOOK, "en", Copy.AgeGroup.SMALL),
+    ("Donde viven los monstruos", Copy.Kind.CHILDRENS_BOOK, "es", Copy.AgeGroup.SMALL),
+    ("Charlotte's Web", Copy.Kind.CHILDRENS_BOOK, "en", Copy.AgeGroup.CHILDREN),
+    ("The Hobbit", Copy.Kind.BOOK, "en", Copy.AgeGroup.TEENS),
+    ("Cien años de soledad", Copy.Kind.BOOK, "es", Copy.AgeGroup.ADULTS),
+    ("Cooking on a Budget", Copy.Kind.BOOK, "en", Copy.AgeGroup.ADULTS),
+    ("Learn English Every Day", Copy.Kind.BOOK, "en", Copy.AgeGroup.ADULTS),
+    ("Uno", Copy.Kind.GAME, "", Copy.AgeGroup.ALL),
+    ("Chess set", Copy.Kind.GAME, "", Copy.AgeGroup.ALL),
+    ("Jigsaw puzzle, 500 pieces", Copy.Kind.GAME, "", Copy.AgeGroup.ALL),
+    ("Cordless drill", Copy.Kind.TOOL, "", Copy.AgeGroup.ADULTS),
+    ("Sewing machine", Copy.Kind.TOOL, "", Copy.AgeGroup.ADULTS),
+]
+
+
+def _library(chapter, hub, desk, today):
+    copies = [
+        library_services.add_copy(hub=hub, copy=Copy(title=title, kind=kind, language=language, age_group=age))
+        for title, kind, language, age in LIBRARY
+    ]
+    first, second = Household.objects.filter(chapter=chapter, hub=hub, mode=Household.Mode.WALK_IN)[:2]
+    library_services.lend(hub=hub, by=desk, household=first, copies=[copies[3]])
+    overdue = library_services.lend(hub=hub, by=desk, household=second, copies=[copies[0]])[0]
+    Loan.objects.filter(pk=overdue.pk).update(  # lent four weeks ago: a week overdue
+        lent_on=today - datetime.timedelta(days=28), due_on=today - datetime.timedelta(days=7)
+    )

@@ -38,6 +38,18 @@ def test_seed_demo_shows_two_isolated_chapters_and_an_observing_newcomer(db):
     assert Membership.objects.get(user__username="coordinator2").chapter != riverside
 
 
+def test_seed_demo_has_a_small_library_with_open_loans_one_overdue(db):
+    from hubdesk.models import Copy, Loan
+
+    call_command("seed_demo", "--force")
+
+    riverside = Chapter.objects.get(code="RIV")
+    assert Copy.objects.filter(chapter=riverside).values("hub").distinct().count() == 1
+    assert Copy.objects.filter(chapter=riverside).count() == 12
+    assert Loan.objects.open().count() == 2
+    assert Loan.objects.overdue(riverside.today()).count() == 1
+
+
 def test_seed_demo_runs_once_and_then_leaves_the_data_alone(db, capsys):
     call_command("seed_demo", "--force", "--password", "first-password-long")
     call_command("seed_demo", "--force", "--password", "second-password-long")

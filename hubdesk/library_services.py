@@ -33,13 +33,20 @@ def set_withdrawn(*, copy: Copy, withdrawn: bool) -> None:
     copy.save(update_fields=["withdrawn_on"])
 
 
+class LentMeanwhile(Exception):
+    """Another desk lent one of the copies between the form's check and this lending."""
+
+
 @transaction.atomic
 def lend(*, hub: Hub, by, household: Household, copies: list[Copy]) -> list[Loan]:
     """Lend the copies to the household, due after the chapter's loan period. The form checked that each is
-    in the library and not out; the database's one-open-loan-per-copy rule holds against two desks at once."""
+    in the library and not out; checked again under a lock on the copies, for two desks at once (and the database
+    holds one open loan per copy)."""
     today = hub.chapter.today()
     due = today + datetime.timedelta(days=LibrarySettings.of(hub.chapter).loan_days)
     list(Copy.objects.select_for_update().filter(pk__in=[copy.pk for copy in copies]))
+    if Loan.objects.open().filter(copy__in=copies).exists():
+        raise LentMeanwhile
     loans = [Loan(copy=copy, household=household, hub=hub, lent_on=today, due_on=due, lent_by=by) for copy in copies]
     return Loan.objects.bulk_create(loans)
 

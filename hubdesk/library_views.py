@@ -96,9 +96,13 @@ def lending(request, pk):
     return_form = ReturnForm(request.POST if returning else None, hub=hub)
     if lend_form.is_valid():
         household, copies = lend_form.cleaned_data["household_code"], lend_form.cleaned_data["copy_codes"]
-        loans = services.lend(hub=hub, by=request.user, household=household, copies=copies)
-        messages.success(request, _lent(household, loans))
-        return redirect("hubdesk:lending", pk=hub.pk)
+        try:
+            loans = services.lend(hub=hub, by=request.user, household=household, copies=copies)
+        except services.LentMeanwhile:
+            lend_form.add_error("copy_codes", _("Another desk lent one of these copies just now. Nothing was lent."))
+        else:
+            messages.success(request, _lent(household, loans))
+            return redirect("hubdesk:lending", pk=hub.pk)
     if return_form.is_valid():
         copies = return_form.cleaned_data["copy_codes"]
         returned = services.return_copies(hub=hub, copies=copies)

@@ -68,13 +68,6 @@ def test_two_copies_are_lent_by_household_code_and_returned_by_copy_code_counted
     assert Loan.objects.filter(copy=hobbit).count() == 1
 
 
-def test_the_chapters_loan_period_sets_the_due_day(client, world, lending):
-    LibrarySettings.objects.create(chapter=world.chapter, loan_days=7)
-    make_copy(world.hub)
-    _lend(client, lending, make_household(world.chapter).code, "B-0001")
-    assert Loan.objects.get().due_on == world.chapter.today() + datetime.timedelta(days=7)
-
-
 def test_a_copy_lent_already_is_refused_and_nothing_is_lent(client, world, lending):
     first, second = make_household(world.chapter), make_household(world.chapter, "Ben")
     make_copy(world.hub), make_copy(world.hub, "Atlas")
@@ -85,11 +78,37 @@ def test_a_copy_lent_already_is_refused_and_nothing_is_lent(client, world, lendi
     assert 'value="B-0002 B-0001"' in page.text, "the input is kept"
 
 
-def test_the_database_holds_one_open_loan_per_copy(world):
+def test_the_database_holds_one_open_loan_per_copy_and_lending_checks_again_under_a_lock(world):
     household, copy = make_household(world.chapter), make_copy(world.hub)
     services.lend(hub=world.hub, by=world.volunteer.user, household=household, copies=[copy])
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(services.LentMeanwhile):
         services.lend(hub=world.hub, by=world.volunteer.user, household=household, copies=[copy])
+    today = world.chapter.today()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Loan.objects.create(
+            copy=copy, household=household, hub=world.hub, lent_on=today, due_on=today, lent_by=world.volunteer.user
+        )
+    assert Loan.objects.count() == 1
+
+
+def test_a_coordinator_sets_the_loan_period_and_lending_follows_it(client, world):
+    client.force_login(world.coordinator.user)
+    url = reverse("hubdesk:library_settings", args=[world.hub.pk])
+    assert_clean_page(client.get(url))
+    assert client.post(url, {"loan_days": "400", "forget_after_days": "30", "version": "0"}).status_code == 200
+    assert client.post(url, {"loan_days": "14", "forget_after_days": "0", "version": "0"}).status_code == 302
+    make_copy(world.hub)
+    lending = reverse("hubdesk:lending", args=[world.hub.pk])
+    _lend(client, lending, make_household(world.chapter).code, "B-0001")
+    assert Loan.objects.get().due_on == world.chapter.today() + datetime.timedelta(days=14)
+
+
+def test_a_paused_household_is_not_lent_to(client, world, lending):
+    household = make_household(world.chapter, status=Household.Status.PAUSED)
+    make_copy(world.hub)
+    page = _lend(client, lending, household.code, "B-0001")
+    assert f"{household.code} is paused: the library lends to active households." in _errors(page)
+    assert not Loan.objects.exists()
 
 
 @pytest.mark.parametrize("code", ["B-0099", "B-0002", "XYZ", "B-00000000000001"])

@@ -35,7 +35,6 @@ def catalogue(request, pk):
         "search": search,
         "page": Paginator(found, COPIES_PER_PAGE).get_page(request.GET.get("page")),
         "keeps": access.may(request.user, hub.chapter, Action.KEEP_LIBRARY),
-        "settings": LibrarySettings.of(hub.chapter),
     }
     return render(request, "hubdesk/library_catalogue.html", context)
 

@@ -19,7 +19,7 @@ from functools import cached_property
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from deliveries import queries as delivery_queries
-from deliveries.models import DeliveryLine, Route, RouteLoad
+from deliveries.models import DeliveryLine, Route, RouteLoad, Stop
 from hubdesk.models import Handout, HandoutLine, Spoilage, StockCount, StockCountLine
 from mimac.models import Category, Hub
 from pickups.models import Pickup, PickupLine
@@ -160,12 +160,13 @@ class RouteBalance(delivery_queries.RouteBalance):
     """A route's balance as the audit judges it; `with_routes` attaches the route and its volunteers."""
 
     tolerance: Decimal = ZERO
+    on_the_road: bool = False  # of today, with stops still to deliver: judged once they are recorded
     route: Route | None = None
     volunteers: list = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
-        return exceeds(self.unaccounted, self.carried, self.tolerance)
+        return not self.on_the_road and exceeds(self.unaccounted, self.carried, self.tolerance)
 
     @property
     def share_unaccounted(self) -> Decimal:
@@ -312,8 +313,11 @@ class Audit:
         """Per route with a recorded load-out, and category: loaded - returned against delivered."""
         loaded_out = Exists(RouteLoad.objects.filter(route=OuterRef("pk")))
         routes = Route.objects.filter(loaded_out, hub__in=self.hubs, date__range=(self.period.start, self.period.end))
+        to_deliver = Exists(Stop.objects.filter(route=OuterRef("pk"), outcome=""))
+        on_road = routes.filter(to_deliver, status=Route.Status.PUBLISHED, date__gte=self.chapter.today())
+        on_road = set(on_road.values_list("pk", flat=True))
         return [
-            RouteBalance(**vars(balance), tolerance=self.tolerance)
+            RouteBalance(**vars(balance), tolerance=self.tolerance, on_the_road=balance.route_id in on_road)
             for balance in delivery_queries.route_balances(routes, delivered=self.movements.by_route)
         ]
 

@@ -7,12 +7,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    plans_routes = access.may_somewhere(user, Action.PLAN_ROUTES)
     return {
         "nav_suppliers": access.may_somewhere(user, Action.VIEW_SUPPLIERS),
         "nav_households": access.may_somewhere(user, Action.MANAGE_HOUSEHOLDS),
-        "nav_routes": access.may_somewhere(user, Action.PLAN_ROUTES),
+        "nav_routes": plans_routes,
         "nav_hub_desk": access.may_somewhere(user, Action.HUB_DESK),
         "nav_audit": access.may_somewhere(user, Action.VIEW_AUDIT),
         "nav_money": access.may_somewhere(user, Action.VIEW_MONEY),
-        "nav_cover": access.may_somewhere(user, Action.VIEW_CHAPTER),
+        # A coordinator's menu is full: their home and the routes page lead to the cover board.
+        "nav_cover": not plans_routes and access.may_somewhere(user, Action.VIEW_CHAPTER),
     }

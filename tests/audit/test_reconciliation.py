@@ -114,6 +114,29 @@ def test_a_route_that_delivered_more_than_it_carried_is_flagged_with_its_volunte
     assert len(rows) == 2 + 3, "two loads and three delivered lines"
 
 
+def test_a_route_still_on_the_road_today_is_not_flagged_until_its_stops_are_recorded(world, produce):
+    by = world.volunteer.user
+    households = [make_household(world.chapter, name=f"H{n}") for n in range(2)]
+    route = make_route(world.chapter, world.hub, driver=by, households=households, status="published")
+    RouteLoad.objects.create(route=route, direction="out", category=produce, quantity=10,
+                             countersigned_by=world.coordinator.user, recorded_by=by)  # fmt: skip
+    first, second = route.stops.order_by("sequence")
+    deliveries_services.record_stop(stop=first, by=by, outcome="delivered", lines=[(produce, 4)])
+
+    def balance():
+        [judged] = Audit(world.chapter, [world.hub], Period(route.date, route.date)).route_balances
+        return judged.unaccounted, judged.on_the_road, judged.flagged
+
+    assert balance() == (6, True, False), "half its load is still in the car"
+    Route.objects.filter(pk=route.pk).update(date=route.date - datetime.timedelta(days=1))
+    route.refresh_from_db()
+    assert balance() == (6, False, True), "yesterday's route with 6 unaccounted for is flagged"
+    Route.objects.filter(pk=route.pk).update(date=route.date + datetime.timedelta(days=1))
+    route.refresh_from_db()
+    deliveries_services.record_stop(stop=second, by=by, outcome="not_home", lines=[])
+    assert balance() == (6, False, True), "every stop recorded: judged today already"
+
+
 def test_the_audit_lists_only_the_routes_that_do_not_balance_and_counts_the_rest(client, world, produce):
     for name, delivered in (("Balanced", 5), ("Short", 2)):
         route_that_delivered(world, produce, name, delivered)

@@ -308,7 +308,7 @@ def test_the_printed_sheets_run_the_same_queries_for_1_and_25_pickups(client, wo
     make_pickup(world, days_ahead=7 - world.chapter.today().weekday())
     with django_assert_num_queries(9) as week_few:
         client.get(week)
-    with django_assert_num_queries(12) as open_few:  # the cover sheet: pickups and routes, each with who is on it
+    with django_assert_num_queries(13) as open_few:  # the cover sheet: the openings in order, then each with its people
         client.get(open_sheet)
     for number in range(24):
         pickup = make_pickup(world, days_ahead=7 - world.chapter.today().weekday() + number % 7)

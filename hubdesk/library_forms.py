@@ -2,7 +2,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from hubdesk.models import Copy, LibrarySettings, Loan
 from mimac.forms import VersionedModelForm
@@ -25,7 +25,9 @@ class LibrarySettingsForm(VersionedModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Title or code"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Copy.Kind.choices])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("library copy", "Kind"), required=False, choices=[("", _("Any kind")), *Copy.Kind.choices]
+    )
     language = forms.ChoiceField(label=_("Language"), required=False)
     withdrawn = forms.BooleanField(label=_("Show withdrawn copies"), required=False)
 

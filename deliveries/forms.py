@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from deliveries.models import HouseholdReport, Route, RouteLoad, Stop
 from deliveries.planning import conflicts
 from mimac.countersign import CountersignForm
-from mimac.forms import CategoryQuantitiesMixin, VersionedModelForm, chapter_volunteers, person_choice, quantity_field
+from mimac.forms import (
+    CategoryQuantitiesMixin,
+    IdsField,
+    VersionedModelForm,
+    chapter_volunteers,
+    person_choice,
+    quantity_field,
+)
 from mimac.models import PLANNING_DAYS, Category
 from mimac.templatetags.people import name_of
 from recipients.models import DietaryNeed, Household, NonFoodNeed
@@ -233,7 +240,7 @@ class DayForm(forms.Form):
 class MoveStopsForm(forms.Form):
     """Stops of a published route nobody recorded yet, and the published route of the same day they move to."""
 
-    stops = forms.ModelMultipleChoiceField(
+    stops = IdsField(
         label=_("Stops to move"),
         queryset=Stop.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),

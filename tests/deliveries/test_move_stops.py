@@ -165,6 +165,9 @@ def test_what_does_not_belong_to_the_route_or_its_day_is_refused(client, world, 
         "a route of another day": _move(client, east, remaining, tomorrow),
         "a draft route": _move(client, east, remaining, draft),
         "nothing chosen": _move(client, east, [], west),
+        "an id no database holds": client.post(
+            reverse("deliveries:route_move_stops", args=[east.pk]), {"stops": [str(2**63)], "to_route": west.pk}
+        ),
     }
     for what, response in refused.items():
         assert response.status_code == 200, what

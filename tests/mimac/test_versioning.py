@@ -7,6 +7,7 @@ from django.urls import reverse
 from deliveries.forms import RouteForm
 from deliveries.models import Pause
 from deliveries.standing_forms import ArrangementForm, PauseForm, PlanningSettingsForm, StandingRouteForm
+from hubdesk.library_forms import LibrarySettingsForm
 from mimac.forms import ChapterForm, HubForm, VersionedModelForm
 from mimac.models import Category, Hub
 from money.forms import AccountForm, MoneySettingsForm, NewAccountForm
@@ -155,6 +156,10 @@ def _account(world):
     return reverse("money:account_edit", args=[account.pk])
 
 
+def _library_settings(world):
+    return reverse("hubdesk:library_settings", args=[world.hub.pk])
+
+
 # Every edit page of a versioned form: how to open one, and a field two editors both change (with the two values
 # they type, where a field takes no words).
 VERSIONED_EDITS = {
@@ -172,6 +177,11 @@ VERSIONED_EDITS = {
     ArrangementForm: (_arrangement, "ends_on"),
     AccountForm: (_account, "name"),
     MoneySettingsForm: (lambda world: reverse("money:settings", args=[world.chapter.code]), "currency", ("EUR", "GBP")),
+    LibrarySettingsForm: (
+        lambda world: reverse("hubdesk:library_settings", args=[world.hub.pk]),
+        "loan_days",
+        ("14", "28"),
+    ),
 }
 
 

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from deliveries.forms import (
     RouteListForm,
     StopRecordForm,
 )
-from deliveries.models import Route, RouteLoad, Stop
+from deliveries.models import Route, RouteLoad, Stop, StopTransfer
 from mimac import access, extensions
 from mimac.access import Action
 from mimac.models import StaleEdit
@@ -32,10 +32,14 @@ from recipients.models import Household
 ROUTES_PER_PAGE = 50
 
 
-def _get_route(request, pk, action) -> Route:
-    route = get_object_or_404(
-        Route.objects.select_related("chapter", "hub", "driver", "standing_route").prefetch_related("helpers"), pk=pk
-    )
+def _get_route(request, pk, action, *, with_moves=False) -> Route:
+    """The route, if the user may take `action` in its chapter; `with_moves` adds `has_moves`: whether stops were
+    moved onto or off it (most routes never: their page then skips reading the moves)."""
+    routes = Route.objects.select_related("chapter", "hub", "driver", "standing_route").prefetch_related("helpers")
+    if with_moves:
+        moves = StopTransfer.objects.filter(Q(from_route=OuterRef("pk")) | Q(to_route=OuterRef("pk")))
+        routes = routes.annotate(has_moves=Exists(moves))
+    route = get_object_or_404(routes, pk=pk)
     access.require(request.user, route.chapter, action)
     return route
 
@@ -85,7 +89,7 @@ def route_edit(request, pk):
 
 def route_detail(request, pk):
     """The route builder: stops in order with their plans and warnings, and households to add."""
-    route = _get_route(request, pk, Action.PLAN_ROUTES)
+    route = _get_route(request, pk, Action.PLAN_ROUTES, with_moves=True)
     filters = CandidateFilterForm(request.POST if "filter" in request.POST else None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     stops = queries.planned_stops(route)
@@ -98,7 +102,7 @@ def route_detail(request, pk):
         "problems": services.publish_problems(route, [planned.stop for planned in stops]) if draft else [],
         "helpers": list(route.helpers.all()),
         "recorded": sum(1 for planned in stops if planned.stop.outcome),
-        "transfers": queries.route_transfers(route),
+        "transfers": queries.route_transfers(route) if route.has_moves else [],
     }
     return render(request, "deliveries/route_detail.html", context)
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hubdesk.models import Copy, LibrarySettings, Loan
+from hubdesk.models import Copy, LibrarySettings, Loan, LoanRequest
 from mimac.models import Chapter, Hub
 from recipients.models import Household
 
@@ -48,6 +48,9 @@ def lend(*, hub: Hub, by, household: Household, copies: list[Copy]) -> list[Loan
     if Loan.objects.open().filter(copy__in=copies).exists():
         raise LentMeanwhile
     loans = [Loan(copy=copy, household=household, hub=hub, lent_on=today, due_on=due, lent_by=by) for copy in copies]
+    LoanRequest.objects.open().filter(household=household, copy__in=copies).update(
+        status=LoanRequest.Status.FULFILLED, closed_on=today
+    )
     return Loan.objects.bulk_create(loans)
 
 
@@ -62,21 +65,46 @@ def return_copies(*, hub: Hub, copies: list[Copy]) -> int:
 
 
 def forget(*, chapter: Chapter, today: datetime.date, apply: bool) -> int:
-    """Delete the chapter's returned loans past its retention (the rows are gone, not hidden); a dry run unless
-    `apply`. How many."""
-    loans = Loan.objects.to_forget(chapter, today)
+    """Delete the chapter's returned loans and closed requests past its retention (the rows are gone, not hidden);
+    a dry run unless `apply`. How many."""
+    past = [Loan.objects.to_forget(chapter, today), LoanRequest.objects.to_forget(chapter, today)]
     if not apply:
-        return loans.count()
-    return loans.delete()[0]
+        return sum(rows.count() for rows in past)
+    return sum(rows.delete()[0] for rows in past)
 
 
 def purge_for_retention(apply: bool) -> str:
     """The retention purge's line for returned loans (registered in `mimac.extensions.retention_purges`)."""
     count = sum(forget(chapter=chapter, today=chapter.today(), apply=apply) for chapter in Chapter.objects.all())
     verb = "Erased" if apply else "Would erase (dry run; add --apply)"
-    return f"{verb}: {count} returned library loans past their chapter's retention ({timezone.localdate()})."
+    past = "returned library loans or closed requests past their chapter's retention"
+    return f"{verb}: {count} {past} ({timezone.localdate()})."
 
 
 def erase_loans(household: Household) -> None:
-    """A household erased keeps no loans, open ones included (registered in `mimac.extensions.household_erasers`)."""
+    """A household erased keeps no loans or requests, open ones included (registered in
+    `mimac.extensions.household_erasers`)."""
     Loan.objects.filter(household=household).delete()
+    LoanRequest.objects.filter(household=household).delete()
+
+
+def record_request(*, household: Household, by, request: LoanRequest) -> LoanRequest:
+    """A household asks for a kind or a title, at the household page or on paper."""
+    request.household, request.recorded_by, request.asked_on = household, by, household.chapter.today()
+    request.full_clean()
+    request.save()
+    return request
+
+
+def pick_copy(*, request: LoanRequest, copy: Copy | None) -> None:
+    """The copy a driver brings for the request (None: none picked yet)."""
+    request.copy = copy
+    request.save(update_fields=["copy"])
+
+
+def close_request(*, request: LoanRequest, status: str) -> bool:
+    """Close an open request as fulfilled or withdrawn, once: False when it was closed already."""
+    today = request.household.chapter.today()
+    changed = LoanRequest.objects.open().filter(pk=request.pk).update(status=status, closed_on=today)
+    forget(chapter=request.household.chapter, today=today, apply=True)
+    return bool(changed)

@@ -47,6 +47,7 @@ def open_requests_of(household) -> QuerySet:
 
 def for_households(household_ids) -> tuple[QuerySet, QuerySet]:
     """What to bring (open requests) and to collect (open loans) for these households: two queries, however many."""
-    requests = LoanRequest.objects.open().filter(household__in=household_ids).select_related("copy")
+    requests = LoanRequest.objects.open().filter(household__in=household_ids)
+    requests = requests.select_related("copy", "household__chapter")
     loans = Loan.objects.open().filter(household__in=household_ids).select_related("copy__chapter")
     return requests.order_by("asked_on", "pk"), loans.order_by("due_on", "copy__number")

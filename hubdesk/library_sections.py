@@ -3,7 +3,10 @@
 from collections import defaultdict
 
 from hubdesk import library_queries
+from hubdesk import library_services as services
 from hubdesk.library_forms import LoanRequestForm
+from mimac import access
+from mimac.access import Action
 
 
 def household_loans(request, household) -> dict | None:
@@ -34,3 +37,26 @@ def bring_and_collect(request, stops) -> dict[int, dict]:
         for stop in stops
         if bring[stop.household_id] or collect[stop.household_id]
     }
+
+
+def ticks(request, stops) -> dict[int, dict]:
+    """The same, with a box to tick each requested copy handed over and each loan collected, for those who lend."""
+    blocks = bring_and_collect(request, stops)
+    for block in blocks.values():
+        chapter = block["bring"][0].household.chapter if block["bring"] else block["collect"][0].copy.chapter
+        block["ticks"] = access.may(request.user, chapter, Action.LEND)
+    return blocks
+
+
+def _ticked(post_data, name: str) -> set[int]:
+    return {int(value) for value in post_data.getlist(name) if value.isascii() and value.isdigit() and len(value) < 10}
+
+
+def act_on_ticks(request, stop, post_data) -> list[str]:
+    """Lend the requested copies ticked "handed over" and take back the loans ticked "collected" at this stop's
+    household (registered in `mimac.extensions.stop_actions`). A tick sent twice finds the request fulfilled or the
+    loan returned: counted once."""
+    handed, collected = _ticked(post_data, "library-handed"), _ticked(post_data, "library-collected")
+    if not (handed or collected):
+        return []
+    return services.tick_at_stop(by=request.user, household_id=stop.household_id, handed=handed, collected=collected)

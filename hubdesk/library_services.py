@@ -8,8 +8,12 @@ import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hubdesk.models import Copy, LibrarySettings, Loan, LoanRequest
+from mimac import access
+from mimac.access import Action
 from mimac.models import Chapter, Hub
 from recipients.models import Household
 
@@ -108,3 +112,33 @@ def close_request(*, request: LoanRequest, status: str) -> bool:
     changed = LoanRequest.objects.open().filter(pk=request.pk).update(status=status, closed_on=today)
     forget(chapter=request.household.chapter, today=today, apply=True)
     return bool(changed)
+
+
+def tick_at_stop(*, by, household_id: int, handed: set[int], collected: set[int]) -> list[str]:
+    """Ticks of a route's stop: each open request of the household with a picked copy in `handed` is lent (from
+    its copy's hub), each open loan of the household in `collected` returned. Anything else ticked (closed already,
+    another household's) changes nothing. Only for a member who may lend in the household's chapter."""
+    said = []
+    requests = LoanRequest.objects.open().filter(household_id=household_id, pk__in=handed, copy__isnull=False)
+    for wish in requests.select_related("copy__hub__chapter", "household"):
+        if not access.may(by, wish.copy.hub.chapter, Action.LEND):
+            continue
+        try:
+            loan = lend(hub=wish.copy.hub, by=by, household=wish.household, copies=[wish.copy])[0]
+        except LentMeanwhile:
+            said.append(_("%(code)s is lent to someone else already: not handed over.") % {"code": wish.copy.code})
+        else:
+            handed_words = _("%(code)s handed over, due back %(due)s.")
+            said.append(handed_words % {"code": wish.copy.code, "due": loan.due_on.isoformat()})
+    loans = Loan.objects.open().filter(household_id=household_id, pk__in=collected)
+    loans = loans.select_related("copy", "hub__chapter")
+    by_hub = {}
+    for loan in loans:
+        if access.may(by, loan.hub.chapter, Action.LEND):
+            by_hub.setdefault(loan.hub, []).append(loan.copy)
+    returned = sum(return_copies(hub=hub, copies=copies) for hub, copies in by_hub.items())
+    if returned:
+        said.append(
+            ngettext("%(count)d copy collected.", "%(count)d copies collected.", returned) % {"count": returned}
+        )
+    return said

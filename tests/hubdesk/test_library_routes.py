@@ -178,3 +178,64 @@ def test_closed_requests_are_deleted_on_time_and_all_on_erase(world):
     assert set(LoanRequest.objects.values_list("pk", flat=True)) == {kept.pk, open_one.pk, others.pk}
     Household.objects.get(pk=household.pk).erase()
     assert list(LoanRequest.objects.values_list("pk", flat=True)) == [others.pk]
+
+
+def test_ticks_on_the_stop_record_lend_the_picked_copy_and_take_back_a_loan_once(client, world):
+    route, (household, neighbour) = _sheet_route(world)
+    picked, out, theirs = _copy(world, "Dune"), _copy(world, "Emma"), _copy(world, "Uno")
+    wish = _wish(world, household, title="Dune", copy=picked)
+    loan, not_here = _lend(world, household, out), _lend(world, neighbour, theirs)
+    stop = route.stops.get(household=household)
+    url = reverse("deliveries:stop_record", args=[stop.pk])
+    client.force_login(world.volunteer.user)
+    page = client.get(url)
+    assert_clean_page(page)
+    assert texts_of(page.text, "library-bring") == ["Handed over: B-0001 Dune"]
+    produce = stop.planned_items.get().category
+    ticked = {"outcome": "delivered", f"category_{produce.pk}": "9", "library-handed": [wish.pk, "x", "9" * 40]}
+    ticked["library-collected"] = [loan.pk, not_here.pk]
+    page = client.post(url, ticked, follow=True)
+    due = world.chapter.today() + datetime.timedelta(days=21)
+    assert f"B-0001 handed over, due back {due:%Y-%m-%d}." in page.text
+    assert "1 copy collected." in page.text
+    client.post(url, ticked)
+    assert list(Loan.objects.open().order_by("copy__number").values_list("copy__code", "household")) == [
+        ("B-0001", household.pk),
+        ("B-0003", neighbour.pk),
+    ], "lent once, returned once, the neighbour's loan untouched"
+    wish.refresh_from_db()
+    assert wish.status == "fulfilled"
+
+
+def test_ticks_keyed_in_from_paper_are_counted_once(client, world):
+    from tests.deliveries.test_key_in import sheet
+
+    route, (household, neighbour) = _sheet_route(world)
+    wish = _wish(world, neighbour, kind="game", copy=_copy(world, "Uno", Copy.Kind.GAME))
+    loan = _lend(world, household, _copy(world, "Emma"), days_ago=40)
+    client.force_login(world.coordinator.user)
+    url = reverse("deliveries:route_key_in", args=[route.pk])
+    page = client.get(url)
+    assert_clean_page(page)
+    data = {**sheet(route, ["delivered", "delivered"]), "library-handed": [wish.pk], "library-collected": [loan.pk]}
+    page = client.post(url, data, follow=True)
+    assert "G-0001 handed over" in page.text
+    assert "1 copy collected." in page.text
+    client.post(url, data)
+    assert list(Loan.objects.open().values_list("copy__code", "household")) == [("G-0001", neighbour.pk)]
+    assert Loan.objects.count() == 2
+
+
+def test_an_observing_member_on_the_route_sees_no_boxes_and_ticks_nothing(client, world):
+    route, (household, _) = _sheet_route(world)
+    route.helpers.add(world.observing.user)
+    loan = _lend(world, household, _copy(world, "Emma"))
+    stop = route.stops.get(household=household)
+    client.force_login(world.observing.user)
+    url = reverse("deliveries:stop_record", args=[stop.pk])
+    assert 'name="library-collected"' not in client.get(url).text
+    produce = stop.planned_items.get().category
+    client.post(url, {"outcome": "delivered", f"category_{produce.pk}": "9", "library-collected": [loan.pk]})
+    stop.refresh_from_db()
+    assert stop.outcome == "delivered", "the stop is recorded: only the library's tick is not theirs"
+    assert Loan.objects.open().get() == loan

@@ -99,6 +99,7 @@ def route_detail(request, pk):
         "helpers": list(route.helpers.all()),
         "recorded": sum(1 for planned in stops if planned.stop.outcome),
         "transfers": queries.route_transfers(route),
+        "blocks": extensions.stop_blocks(extensions.route_builder_blocks, request, [planned.stop for planned in stops]),
     }
     return render(request, "deliveries/route_detail.html", context)
 

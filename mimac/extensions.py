@@ -21,6 +21,8 @@ with `{% render_stop_blocks blocks stop %}`. Blocks show; they add no fields to 
 - `route_sheet_blocks`: each stop on the printed route sheet (`deliveries:route_print`). For bulletins, loans.
 - `key_in_blocks`: each stop of the form that keys a returned sheet in (`deliveries:route_key_in`).
 - `stop_record_blocks`: the stop a volunteer records on the road (`deliveries:stop_record`).
+- `route_builder_blocks`: each stop of the route builder (`deliveries:route_detail`), for the coordinator planning it.
+  The library shows what to bring and to collect there.
 
 Operations.
 - `stop_actions`: functions `(request, stop, post_data) -> list[str]` that act on what a stop's blocks ticked (boxes
@@ -82,6 +84,7 @@ vouch_sections: list[Section] = []
 route_sheet_blocks: list[StopBlock] = []
 key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []
+route_builder_blocks: list[StopBlock] = []
 stop_actions: list[Callable[[HttpRequest, Any, Mapping], list[str]]] = []
 household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []

@@ -128,6 +128,7 @@ def test_the_sheet_lists_what_to_bring_and_collect_per_stop_with_tick_boxes(clie
     ]
     assert "Elsewhere" not in page.text
     for name, target, reader in [
+        ("deliveries:route_detail", route, world.coordinator),
         ("deliveries:stop_record", route.stops.get(household=second), world.volunteer),
         ("deliveries:route_key_in", route, world.coordinator),
     ]:
@@ -137,16 +138,17 @@ def test_the_sheet_lists_what_to_bring_and_collect_per_stop_with_tick_boxes(clie
         assert "G-0003 Uno" in " ".join(texts_of(page.text, "library-collect")), name
 
 
-def test_the_sheets_library_costs_the_same_queries_for_1_and_25_stops(client, world):
+@pytest.mark.parametrize("name", ["deliveries:route_print", "deliveries:route_detail", "deliveries:route_key_in"])
+def test_the_library_on_route_pages_costs_the_same_queries_for_1_and_25_stops(client, world, name):
     client.force_login(world.coordinator.user)
     counts = []
     for count in (1, 25):
         route, households = _sheet_route(world, count)
         for household in households:
-            _wish(world, household, title="Dune")
+            _wish(world, household, title="Dune", copy=_copy(world))
             _lend(world, household, _copy(world))
         with CaptureQueriesContext(connection) as captured:
-            page = client.get(reverse("deliveries:route_print", args=[route.pk]))
+            page = client.get(reverse(name, args=[route.pk]))
         assert len(texts_of(page.text, "library-collect")) == count
         counts.append(len(captured))
     assert counts[0] == counts[1]

@@ -13,6 +13,7 @@ STOP_PAGES = {
     "route_sheet_blocks": ("deliveries:route_print", "route", "coordinator"),
     "key_in_blocks": ("deliveries:route_key_in", "route", "coordinator"),
     "stop_record_blocks": ("deliveries:stop_record", "stop", "volunteer"),
+    "route_builder_blocks": ("deliveries:route_detail", "route", "coordinator"),
 }
 
 

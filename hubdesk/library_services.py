@@ -119,7 +119,8 @@ def tick_at_stop(*, by, household_id: int, handed: set[int], collected: set[int]
     its copy's hub), each open loan of the household in `collected` returned. Anything else ticked (closed already,
     another household's) changes nothing. Only for a member who may lend in the household's chapter."""
     said = []
-    requests = LoanRequest.objects.open().filter(household_id=household_id, pk__in=handed, copy__isnull=False)
+    requests = LoanRequest.objects.open().filter(household_id=household_id, pk__in=handed, copy__withdrawn_on=None)
+    requests = requests.exclude(copy=None)
     for wish in requests.select_related("copy__hub__chapter", "household"):
         if not access.may(by, wish.copy.hub.chapter, Action.LEND):
             continue

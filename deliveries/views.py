@@ -103,6 +103,7 @@ def route_detail(request, pk):
         "helpers": list(route.helpers.all()),
         "recorded": sum(1 for planned in stops if planned.stop.outcome),
         "transfers": queries.route_transfers(route) if route.has_moves else [],
+        "blocks": extensions.stop_blocks(extensions.route_builder_blocks, request, [planned.stop for planned in stops]),
     }
     return render(request, "deliveries/route_detail.html", context)
 
@@ -295,6 +296,8 @@ def stop_record(request, pk):
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("%(code)s recorded.") % {"code": stop.household.code})
+            for said in extensions.act_on_stop(request, stop, request.POST):
+                messages.info(request, said)
             return redirect(reverse("deliveries:my_routes") + f"#stop-{stop.pk}")
     blocks = extensions.stop_blocks(extensions.stop_record_blocks, request, [stop])
     context = {"stop": stop, "form": form, "blocks": blocks, "full": full}
@@ -315,6 +318,9 @@ def route_key_in(request, pk):
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("The sheet is keyed in."))
+            for planned in stops:
+                for said in extensions.act_on_stop(request, planned.stop, request.POST):
+                    messages.info(request, said)
             return redirect("deliveries:route_detail", pk=route.pk)
     blocks = extensions.stop_blocks(extensions.key_in_blocks, request, [planned.stop for planned in stops])
     return render(request, "deliveries/route_key_in.html", {"route": route, "form": form, "blocks": blocks})

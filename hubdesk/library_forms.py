@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from hubdesk.models import Copy, LibrarySettings, Loan
+from hubdesk.models import Copy, LibrarySettings, Loan, LoanRequest
 from mimac.forms import VersionedModelForm
 from recipients.models import Household
 
@@ -121,3 +121,52 @@ class ReturnForm(_CodesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_codes"].widget.attrs.update(autocomplete="off")
+
+
+class LoanRequestForm(forms.ModelForm):
+    """What a household asks for, from the household page or a paper slip: a kind, a title, or both."""
+
+    class Meta:
+        model = LoanRequest
+        fields = ["kind", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any kind")), *Copy.Kind.choices]
+        self.fields["title"].widget.attrs.update(dir="auto")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("kind") or cleaned.get("title") or self.errors):
+            raise forms.ValidationError(_("Say what they ask for: a kind, a title, or both."))
+        return cleaned
+
+
+class PickCopyForm(forms.Form):
+    """The copy a driver brings for a request, by its code; empty takes the pick back."""
+
+    copy_code = forms.CharField(label=_("Copy code"), max_length=20, required=False)
+
+    def __init__(self, *args, request: LoanRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_copy_code(self):
+        code = self.cleaned_data["copy_code"].strip()
+        if not code:
+            return None
+        chapter = self.request.household.chapter
+        copy = Copy.objects.by_code(chapter, code)
+        if copy is None:
+            message = _("No copy %(code)s in this chapter's library. Check the label.")
+            raise forms.ValidationError(message % {"code": code})
+        if copy.withdrawn:
+            raise forms.ValidationError(_("%(code)s is withdrawn from the library.") % {"code": copy.code})
+        loan = Loan.objects.open().filter(copy=copy).first()
+        if loan is not None:
+            raise forms.ValidationError(
+                _("%(code)s is lent already, due back %(due)s.") % {"code": copy.code, "due": loan.due_on.isoformat()}
+            )
+        if LoanRequest.objects.open().filter(copy=copy).exclude(pk=self.request.pk).exists():
+            raise forms.ValidationError(_("%(code)s is picked for another request already.") % {"code": copy.code})
+        return copy

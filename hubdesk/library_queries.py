@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hubdesk.models import Copy, Loan
+from hubdesk.models import Copy, Loan, LoanRequest
 from mimac.models import Hub
 
 
@@ -39,3 +39,15 @@ def lent_today(hub: Hub, today: datetime.date) -> QuerySet:
 
 def open_loans_of(household) -> QuerySet:
     return Loan.objects.open().filter(household=household).select_related("copy").order_by("due_on")
+
+
+def open_requests_of(household) -> QuerySet:
+    return LoanRequest.objects.open().filter(household=household).select_related("copy").order_by("asked_on", "pk")
+
+
+def for_households(household_ids) -> tuple[QuerySet, QuerySet]:
+    """What to bring (open requests) and to collect (open loans) for these households: two queries, however many."""
+    requests = LoanRequest.objects.open().filter(household__in=household_ids)
+    requests = requests.select_related("copy", "household__chapter")
+    loans = Loan.objects.open().filter(household__in=household_ids).select_related("copy__chapter")
+    return requests.order_by("asked_on", "pk"), loans.order_by("due_on", "copy__number")

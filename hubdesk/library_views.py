@@ -3,17 +3,27 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hubdesk import library_queries as queries
 from hubdesk import library_services as services
-from hubdesk.library_forms import CopyForm, LendForm, LibrarySettingsForm, ReturnForm, SearchForm
-from hubdesk.models import Copy, LibrarySettings
+from hubdesk.library_forms import (
+    CopyForm,
+    LendForm,
+    LibrarySettingsForm,
+    LoanRequestForm,
+    PickCopyForm,
+    ReturnForm,
+    SearchForm,
+)
+from hubdesk.models import Copy, LibrarySettings, LoanRequest
 from mimac import access
 from mimac.access import Action
 from mimac.views import edit_versioned
+from recipients.models import Household
 
 COPIES_PER_PAGE = 50
 MAX_LABELS = 200  # a few label sheets; more is a slip
@@ -162,3 +172,54 @@ def library_settings(request, pk):
     return edit_versioned(
         request, form, "hubdesk/library_settings.html", context, _("Library settings saved."), request.path
     )
+
+
+def _household_page(household) -> str:
+    return reverse("recipients:household_detail", args=[household.pk]) + "#library-requests"
+
+
+def request_add(request, pk):
+    """Record what a household asks the library to bring, from its page or a paper slip."""
+    household = get_object_or_404(Household.objects.select_related("chapter"), pk=pk, purged_at__isnull=True)
+    access.require(request.user, household.chapter, Action.MANAGE_HOUSEHOLDS)
+    form = LoanRequestForm(request.POST or None)
+    if form.is_valid():
+        wish = services.record_request(household=household, by=request.user, request=form.instance)
+        messages.success(
+            request, _("%(household)s asks for %(what)s.") % {"household": household.code, "what": wish.describe()}
+        )
+        return redirect(_household_page(household))
+    return render(request, "hubdesk/library_request_form.html", {"household": household, "form": form})
+
+
+def _get_request(request, pk) -> LoanRequest:
+    wish = get_object_or_404(LoanRequest.objects.select_related("household__chapter", "copy"), pk=pk)
+    access.require(request.user, wish.household.chapter, Action.MANAGE_HOUSEHOLDS)
+    return wish
+
+
+@require_POST
+def request_pick(request, pk):
+    """Attach the copy a driver brings for an open request, by its code; an empty code takes the pick back."""
+    wish = _get_request(request, pk)
+    form = PickCopyForm(request.POST, request=wish)
+    if wish.status != LoanRequest.Status.OPEN:
+        messages.warning(request, _("This request is closed already. Nothing changed."))
+    elif form.is_valid():
+        services.pick_copy(request=wish, copy=form.cleaned_data["copy_code"])
+        messages.success(request, _("The pick is saved: it shows on the route sheet."))
+    else:
+        for error in form.errors["copy_code"]:
+            messages.error(request, error)
+    return redirect(_household_page(wish.household))
+
+
+@require_POST
+def request_withdraw(request, pk):
+    """The household no longer wants it: closed, and forgotten after the library's retention."""
+    wish = _get_request(request, pk)
+    if services.close_request(request=wish, status=LoanRequest.Status.WITHDRAWN):
+        messages.success(request, _("Request withdrawn."))
+    else:
+        messages.warning(request, _("This request is closed already. Nothing changed."))
+    return redirect(_household_page(wish.household))

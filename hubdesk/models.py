@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.models import LedgerEntry, QuantityEntry, named_in
 from mimac.models import Chapter, Hub, Photo, Versioned
@@ -289,3 +290,51 @@ class Loan(models.Model):
 
     def __str__(self):
         return f"{self.copy_id} → {self.household_id} {self.lent_on}–{self.due_on}"
+
+
+class LoanRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=LoanRequest.Status.OPEN)
+
+    def to_forget(self, chapter: Chapter, today: datetime.date):
+        """Closed requests of the chapter past its retention, counted like returned loans."""
+        before = today - datetime.timedelta(days=LibrarySettings.of(chapter).forget_after_days)
+        return self.filter(household__chapter=chapter, closed_on__lte=before)
+
+
+class LoanRequest(models.Model):
+    """What a household asked the library to bring on its route: a kind, a title, or both; a coordinator may pick
+    the copy to bring. Deleted like a loan once fulfilled or withdrawn and past the chapter's retention."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(pgettext_lazy("library copy", "kind"), max_length=20, choices=Copy.Kind.choices, blank=True)
+    title = models.CharField(_("title or subject"), max_length=200, blank=True)
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    asked_on = models.DateField(_("asked on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = LoanRequestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="", title=""), name="hubdesk_loanrequest_asks_something"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | Q(status__in=["fulfilled", "withdrawn"], closed_on__isnull=False),
+                name="hubdesk_loanrequest_closed_when_not_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} asks {self.kind or '-'} {self.title}"
+
+    def describe(self) -> str:
+        """In words for messages and pages: the title if given, else the kind."""
+        return self.title or self.get_kind_display()

@@ -19,4 +19,7 @@ urlpatterns = [
     path("<int:pk>/library/settings/", library_views.library_settings, name="library_settings"),
     path("library/copies/<int:pk>/", library_views.copy_edit, name="copy_edit"),
     path("library/copies/<int:pk>/withdraw/", library_views.copy_withdraw, name="copy_withdraw"),
+    path("library/households/<int:pk>/requests/", library_views.request_add, name="loan_request_add"),
+    path("library/requests/<int:pk>/pick/", library_views.request_pick, name="loan_request_pick"),
+    path("library/requests/<int:pk>/withdraw/", library_views.request_withdraw, name="loan_request_withdraw"),
 ]

@@ -21,8 +21,14 @@ with `{% render_stop_blocks blocks stop %}`. Blocks show; they add no fields to 
 - `route_sheet_blocks`: each stop on the printed route sheet (`deliveries:route_print`). For bulletins, loans.
 - `key_in_blocks`: each stop of the form that keys a returned sheet in (`deliveries:route_key_in`).
 - `stop_record_blocks`: the stop a volunteer records on the road (`deliveries:stop_record`).
+- `route_builder_blocks`: each stop of the route builder (`deliveries:route_detail`), for the coordinator planning it.
+  The library shows what to bring and to collect there.
 
 Operations.
+- `stop_actions`: functions `(request, stop, post_data) -> list[str]` that act on what a stop's blocks ticked (boxes
+  placed in the stop's form: `form="stop-form"`), called by deliveries after a stop was saved: by the stop record and
+  by the key-in (for each stop of the sheet). Each returns the messages to show; each must count a tick once, for a
+  form sent twice. The library lends a requested copy handed over and takes back a loan collected.
 - `household_erasers`: functions `(household) -> None` that blank what an app keeps about a household
   (free-text notes); `Household.erase` calls each, in its transaction. Deliveries blanks its stops' and
   reports' notes.
@@ -78,6 +84,8 @@ vouch_sections: list[Section] = []
 route_sheet_blocks: list[StopBlock] = []
 key_in_blocks: list[StopBlock] = []
 stop_record_blocks: list[StopBlock] = []
+route_builder_blocks: list[StopBlock] = []
+stop_actions: list[Callable[[HttpRequest, Any, Mapping], list[str]]] = []
 household_erasers: list[Callable[[Any], None]] = []
 first_record_days: list[Callable[[object], datetime.date | None]] = []
 household_changes: list[Callable[[Any], None]] = []
@@ -102,6 +110,11 @@ def stop_blocks(registered: list[StopBlock], request: HttpRequest, stops: Sequen
             if stop.pk in contexts:
                 blocks[stop.pk].append(Rendering(block.template, contexts[stop.pk]))
     return dict(blocks)
+
+
+def act_on_stop(request: HttpRequest, stop, post_data: Mapping) -> list[str]:
+    """What the apps on `stop_actions` did with the ticks sent with a saved stop, in their words."""
+    return [message for action in stop_actions for message in action(request, stop, post_data)]
 
 
 def first_record_day(chapter) -> datetime.date | None:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hubdesk import library_services as services
-from hubdesk.models import Copy, Loan
+from hubdesk.models import Copy, Loan, LoanRequest
 from tests.factories import make_household
 
 
@@ -17,6 +17,15 @@ def _copy(world, hub=None):
 
 HUB = lambda world: {"pk": world.hub.pk}  # noqa: E731
 COPY = lambda world: {"pk": _copy(world).pk}  # noqa: E731
+
+
+def _request(world):
+    household = make_household(world.chapter)
+    return services.record_request(household=household, by=world.coordinator.user, request=LoanRequest(title="Dune"))
+
+
+HOUSEHOLD = lambda world: {"pk": make_household(world.chapter).pk}  # noqa: E731
+REQUEST = lambda world: {"pk": _request(world).pk}  # noqa: E731
 
 #             anonymous volunteer observing coordinator auditor other_coordinator admin
 LIBRARY_MATRIX = {
@@ -29,6 +38,10 @@ LIBRARY_MATRIX = {
     "hubdesk:library_settings": ("get", "in 403 403 200 403 404 200", HUB),
     "hubdesk:copy_edit": ("get", "in 403 403 200 403 404 200", COPY),
     "hubdesk:copy_withdraw": ("post", "in 403 403 302 403 404 302", COPY),
+    # Requests belong to the household page: refused like it, a 404 that does not confirm a household exists.
+    "hubdesk:loan_request_add": ("get", "in 404 404 200 404 404 200", HOUSEHOLD),
+    "hubdesk:loan_request_pick": ("post", "in 404 404 302 404 404 302", REQUEST),
+    "hubdesk:loan_request_withdraw": ("post", "in 404 404 302 404 404 302", REQUEST),
 }
 
 

@@ -95,7 +95,7 @@ def test_a_sheet_not_back_a_day_later_is_listed_on_the_coordinators_home(coordin
 def test_the_key_in_page_runs_the_same_queries_for_1_and_25_stops(coordinator, world, django_assert_num_queries):
     one = published_route(world, count=1)
     many = published_route(world, count=25)
-    with django_assert_num_queries(10) as first:
+    with django_assert_num_queries(12) as first:  # 2 of them the library's block (hubdesk)
         coordinator.get(reverse("deliveries:route_key_in", args=[one.pk]))
     with django_assert_num_queries(len(first.captured_queries)):
         coordinator.get(reverse("deliveries:route_key_in", args=[many.pk]))

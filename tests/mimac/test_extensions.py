@@ -13,6 +13,7 @@ STOP_PAGES = {
     "route_sheet_blocks": ("deliveries:route_print", "route", "coordinator"),
     "key_in_blocks": ("deliveries:route_key_in", "route", "coordinator"),
     "stop_record_blocks": ("deliveries:stop_record", "stop", "volunteer"),
+    "route_builder_blocks": ("deliveries:route_detail", "route", "coordinator"),
 }
 
 
@@ -71,7 +72,7 @@ def test_a_registered_block_costs_the_same_queries_for_1_and_25_stops(
         households = [make_household(world.chapter) for _ in range(count)]
         routes.append(make_route(world.chapter, world.hub, driver=driver, households=households, status="published"))
     client.force_login(world.coordinator.user)
-    with django_assert_num_queries(11) as one:
+    with django_assert_num_queries(13) as one:  # the library's own block reads 2 (hubdesk: bring and collect)
         client.get(reverse(name, args=[routes[0].pk]))
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse(name, args=[routes[1].pk]))

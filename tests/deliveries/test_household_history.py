@@ -44,9 +44,9 @@ def test_the_household_page_runs_the_same_queries_for_1_and_10_deliveries(
     household = make_household(world.chapter)
     _delivered(world, household)
     url = reverse("recipients:household_detail", args=[household.pk])
-    # session, user, memberships, household, who took their consent, standing delivery, open library loans, stops,
-    # lines, categories, session save (3)
-    with django_assert_num_queries(13) as one:
+    # session, user, memberships, household, who took their consent, standing delivery, open library loans and
+    # requests, stops, lines, categories, session save (3)
+    with django_assert_num_queries(14) as one:
         coordinator.get(url)
     for days_ago in range(1, 10):
         _delivered(world, household, days_ago)
